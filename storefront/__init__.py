@@ -1,0 +1,90 @@
+"""The storefront of a bakery-café: `create_app()` assembles it from named steps."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import PROJECT_ROOT, instance_path, settings_for
+
+
+def create_app(config: str | Mapping | None = None) -> Flask:
+    """`config` is an environment name ("development", "test", "production") or a mapping laid
+    over the test settings; by default STOREFRONT_ENV decides."""
+    if isinstance(config, Mapping):
+        settings = settings_for("test") | dict(config)
+    else:
+        settings = settings_for(config)
+
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"],
+                                x_proto=app.config["TRUSTED_PROXIES"], x_host=app.config["TRUSTED_PROXIES"])
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    from .core.logging import configure_logging as configure
+
+    configure(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  every table registered before Alembic looks
+    from .accounts.auth import init_login
+    from .core.security import init_security
+    from .extensions import csrf, db, htmx, limiter, migrate, redis_connector
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    redis_connector.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
+    from .core.health import bp as health_bp
+    from .menu import bp as menu_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(menu_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/account")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .core.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import register_commands as register
+
+    register(app)

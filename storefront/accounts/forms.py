@@ -1,0 +1,58 @@
+"""Account forms. Limits match the columns, so nothing valid here can fail in the database."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TelField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+
+PASSWORD_HINT = "At least 10 characters. A few unrelated words make a strong one."
+_password = [DataRequired("Enter a password"),
+             Length(min=10, max=128, message="Use between 10 and 128 characters")]
+_email = [DataRequired("Enter your email address"), Length(max=254, message="Use at most 254 characters"),
+          Email("Enter an email address like name@example.com", check_deliverability=False)]
+_name = [DataRequired("Enter your name"), Length(max=120, message="Use at most 120 characters")]
+_phone = [Optional(), Length(max=32, message="Use at most 32 characters"),
+          Regexp(r"^\+?[0-9 ()-]{6,31}$", message="Enter a phone number, like 020 7946 0000")]
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Full name", validators=_name)
+    email = EmailField("Email address", validators=_email)
+    phone = TelField("Phone number (optional)", validators=_phone)
+    password = PasswordField("Create a password", validators=_password)
+    confirm = PasswordField("Confirm password", validators=[
+        DataRequired("Confirm your password"), EqualTo("password", "The passwords do not match")])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=_email)
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"),
+                                                     Length(max=128, message="Use at most 128 characters")])
+    remember = BooleanField("Keep me signed in on this device")
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Full name", validators=_name)
+    email = EmailField("Email address", validators=_email)
+    phone = TelField("Phone number (optional)", validators=_phone)
+    current_password = PasswordField("Current password (only to change your email)",
+                                     validators=[Optional(), Length(max=128)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[
+        DataRequired("Enter your current password"), Length(max=128)])
+    password = PasswordField("New password", validators=_password)
+    confirm = PasswordField("Confirm new password", validators=[
+        DataRequired("Confirm your new password"), EqualTo("password", "The passwords do not match")])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email address", validators=_email)
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=_password)
+    confirm = PasswordField("Confirm new password", validators=[
+        DataRequired("Confirm your new password"), EqualTo("password", "The passwords do not match")])

@@ -1,0 +1,177 @@
+"""Account rules: registration, sign-in, profile, password change and reset.
+Plain functions on a session; each use case commits once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..core import audit, outbox
+from ..core.rules import RuleViolation
+from ..core.security import (burn_password_check, hash_password, new_token, password_needs_rehash,
+                             token_digest, verify_password)
+from ..core.time import utcnow
+from .models import PasswordResetToken, Role, User, new_session_nonce
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(sa.select(User).where(User.email == normalise_email(email))).first()
+
+
+@dataclass(frozen=True)
+class Registration:
+    name: str
+    email: str
+    password: str
+    phone: str | None = None
+
+
+def register(session: Session, data: Registration, role: Role = Role.CUSTOMER) -> User:
+    email = normalise_email(data.email)
+    if find_by_email(session, email) is not None:
+        raise RuleViolation.on("email", "An account with this email already exists. Sign in, or reset your password.")
+    user = User(email=email, name=data.name.strip(), phone=(data.phone or "").strip() or None,
+                password_hash=hash_password(data.password), role=role)
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Two registrations for one email at once: the unique index decides.
+        session.rollback()
+        raise RuleViolation.on("email", "An account with this email already exists. Sign in, or reset your password.") from None
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user for these credentials, or None. Unknown emails cost the same time as known ones."""
+    user = find_by_email(session, email)
+    if user is None or not user.is_active:
+        burn_password_check(password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    name: str
+    email: str
+    phone: str | None
+    current_password: str | None = None
+
+
+def update_profile(session: Session, user: User, change: ProfileChange) -> User:
+    email = normalise_email(change.email)
+    if email != user.email:
+        # Changing the address that receives reset links needs the password: a borrowed,
+        # signed-in browser must not be enough to take the account over.
+        if not change.current_password or not verify_password(user.password_hash, change.current_password):
+            raise RuleViolation.on("current_password", "Enter your current password to change your email")
+        if find_by_email(session, email) is not None:
+            raise RuleViolation.on("email", "Another account already uses this email")
+        audit.record(session, actor_id=user.id, action="account.email_changed", target_type="user",
+                     target_id=user.id, old=user.email, new=email)
+        user.email = email
+    user.name = change.name.strip()
+    user.phone = (change.phone or "").strip() or None
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise RuleViolation.on("email", "Another account already uses this email") from None
+    return user
+
+
+def _set_password(session: Session, user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    # A new nonce signs out every other session and voids "remember me" cookies.
+    user.session_nonce = new_session_nonce()
+
+
+def change_password(session: Session, user: User, current_password: str, new_password: str) -> User:
+    if not verify_password(user.password_hash, current_password):
+        raise RuleViolation.on("current_password", "Your current password is not right")
+    _set_password(session, user, new_password)
+    audit.record(session, actor_id=user.id, action="account.password_changed", target_type="user", target_id=user.id)
+    session.commit()
+    return user
+
+
+RESET_SUBJECT = "Reset your password"
+
+
+def request_password_reset(session: Session, email: str, *, link_for, max_age: timedelta,
+                           store_name: str) -> None:
+    """Email a single-use reset link if the account exists. The caller shows the same answer
+    either way, so the form cannot be used to learn who has an account."""
+    user = find_by_email(session, email)
+    if user is None or not user.is_active:
+        return
+    token = new_token()
+    now = utcnow()
+    session.add(PasswordResetToken(user=user, token_hash=token_digest(token), created_at=now,
+                                   expires_at=now + max_age))
+    minutes = int(max_age.total_seconds() // 60)
+    outbox.enqueue(session, to=user.email, subject=f"{RESET_SUBJECT} – {store_name}", body=(
+        f"Hello {user.name},\n\n"
+        f"Someone (we hope you) asked to reset the password for your {store_name} account.\n"
+        f"Choose a new password here within {minutes} minutes:\n\n{link_for(token)}\n\n"
+        "The link works once. If you didn't ask for this, ignore this email: your password stays as it is.\n"
+    ))
+    session.commit()
+
+
+def _usable_token(session: Session, token: str, *, lock: bool = False) -> PasswordResetToken | None:
+    query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == token_digest(token))
+    if lock:
+        query = query.with_for_update()
+    row = session.scalars(query).first()
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def reset_token_is_valid(session: Session, token: str) -> bool:
+    return _usable_token(session, token) is not None
+
+
+INVALID_RESET = "This reset link has expired or was already used. Ask for a new one."
+
+
+def reset_password(session: Session, token: str, new_password: str) -> User:
+    row = _usable_token(session, token, lock=True)
+    if row is None:
+        raise RuleViolation.on("password", INVALID_RESET)
+    now = utcnow()
+    # Claim the token with a conditional update, so two submits of one link reset once.
+    claimed = session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.id == row.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        session.rollback()
+        raise RuleViolation.on("password", INVALID_RESET)
+    user = row.user
+    _set_password(session, user, new_password)
+    # Any other outstanding links for this account die with this one.
+    session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    audit.record(session, actor_id=user.id, action="account.password_reset", target_type="user", target_id=user.id)
+    session.commit()
+    return user

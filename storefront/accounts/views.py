@@ -1,0 +1,169 @@
+"""Account pages. HTTP only: read the form, call the service, answer with a page, a fragment or
+a redirect."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..core.htmx import redirect_to, render
+from ..core.rules import RuleViolation, populate_errors
+from ..core.security import safe_next
+from ..extensions import db, limiter
+from . import bp, service
+from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+
+# Per-IP limits stop one client hammering; per-account limits stop a botnet guessing one password.
+IP_LIMIT = "20/minute;100/hour"
+ACCOUNT_LIMIT = "5/minute;30/hour"
+
+
+def _email_key() -> str:
+    return "acct:" + service.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _invalid(template: str, **context):
+    """The form again with its errors: 422, so htmx swaps it in and browsers don't cache it."""
+    return render(template, "form", status=422, **context)
+
+
+def _start_session(user, remember: bool) -> None:
+    # A fresh session at sign-in: nothing set before it (by anyone) carries over.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(IP_LIMIT, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect_to(url_for("accounts.profile"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = service.register(db.session, service.Registration(
+                name=form.name.data, email=form.email.data, password=form.password.data, phone=form.phone.data))
+        except RuleViolation as violation:
+            populate_errors(form, violation)
+        else:
+            _start_session(user, remember=False)
+            flash(f"Welcome, {user.name}! Your account is ready.", "success")
+            return redirect_to(url_for("accounts.profile"))
+    if form.is_submitted():
+        return _invalid("accounts/register.html", form=form)
+    return render("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(IP_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_email_key)
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect_to(safe_next(form.next.data) or url_for("accounts.profile"))
+    if form.validate_on_submit():
+        user = service.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append("The email or password is not right")
+            form.password.errors = list(form.password.errors) + ["Check your password and try again"]
+        else:
+            _start_session(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.name}.", "success")
+            return redirect_to(safe_next(form.next.data) or url_for("accounts.profile"))
+    if form.is_submitted():
+        return _invalid("accounts/login.html", form=form)
+    return render("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect_to(url_for("menu.home"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.update_profile(db.session, current_user, service.ProfileChange(
+                name=form.name.data, email=form.email.data, phone=form.phone.data,
+                current_password=form.current_password.data))
+        except RuleViolation as violation:
+            populate_errors(form, violation)
+        else:
+            flash("Your details are saved.", "success")
+            return redirect_to(url_for("accounts.profile"))
+    if form.is_submitted():
+        return _invalid("accounts/profile.html", form=form)
+    return render("accounts/profile.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(IP_LIMIT, methods=["POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = service.change_password(db.session, current_user, form.current_password.data, form.password.data)
+        except RuleViolation as violation:
+            populate_errors(form, violation)
+        else:
+            # The nonce changed, so this browser signs in again under the new one.
+            _start_session(user, remember=False)
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect_to(url_for("accounts.profile"))
+    if form.is_submitted():
+        return _invalid("accounts/password.html", form=form)
+    return render("accounts/password.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(IP_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_email_key)
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        service.request_password_reset(
+            db.session, form.email.data,
+            link_for=lambda token: config["PUBLIC_URL"].rstrip("/") + url_for("accounts.reset_password", token=token),
+            max_age=timedelta(seconds=config["PASSWORD_RESET_MAX_AGE_SECONDS"]),
+            store_name=config["STORE_NAME"],
+        )
+        return redirect_to(url_for("accounts.reset_sent"))
+    if form.is_submitted():
+        return _invalid("accounts/reset_request.html", form=form)
+    return render("accounts/reset_request.html", form=form)
+
+
+@bp.get("/reset/sent")
+def reset_sent():
+    return render("accounts/reset_sent.html")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(IP_LIMIT, methods=["POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if len(token) > 128 or not service.reset_token_is_valid(db.session, token):
+        return render("accounts/reset_invalid.html", status=404 if request.method == "GET" else 400)
+    if form.validate_on_submit():
+        try:
+            user = service.reset_password(db.session, token, form.password.data)
+        except RuleViolation as violation:
+            populate_errors(form, violation)
+        else:
+            _start_session(user, remember=False)
+            flash("Your password is reset and you are signed in.", "success")
+            return redirect_to(url_for("accounts.profile"))
+    if form.is_submitted():
+        return _invalid("accounts/reset_password.html", form=form, token=token)
+    return render("accounts/reset_password.html", form=form, token=token)

@@ -1,0 +1,1 @@
+"""What every feature uses: money, time, database types, htmx helpers, outbox, security."""

@@ -1,0 +1,75 @@
+"""Rules about the shop itself: its settings row and when it is open."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..core.time import to_zone, utcnow, zone
+from .models import Closure, OpeningPeriod, StoreSettings
+
+
+@dataclass(frozen=True)
+class StoreDefaults:
+    name: str
+    timezone: str
+    currency: str
+    locale: str
+
+
+def get_settings(session: Session, defaults: StoreDefaults) -> StoreSettings:
+    """The settings row, or an unsaved one built from the STORE_* defaults when none exists yet."""
+    settings = session.scalars(sa.select(StoreSettings).order_by(StoreSettings.id).limit(1)).first()
+    if settings is None:
+        settings = StoreSettings(name=defaults.name, timezone=defaults.timezone,
+                                 currency=defaults.currency, locale=defaults.locale,
+                                 address="", phone="", email="")
+    return settings
+
+
+@dataclass(frozen=True)
+class DayHours:
+    day: date
+    periods: tuple[tuple[time, time], ...]
+    closure_reason: str | None
+
+    @property
+    def is_closed_all_day(self) -> bool:
+        return self.closure_reason is not None or not self.periods
+
+
+def hours_on(session: Session, day: date) -> DayHours:
+    closure = session.scalars(
+        sa.select(Closure).where(Closure.starts_on <= day, Closure.ends_on >= day).limit(1)
+    ).first()
+    if closure is not None:
+        return DayHours(day, (), closure.reason or "Closed")
+    periods = session.execute(
+        sa.select(OpeningPeriod.opens_at, OpeningPeriod.closes_at)
+        .where(OpeningPeriod.weekday == day.weekday())
+        .order_by(OpeningPeriod.opens_at)
+    ).all()
+    return DayHours(day, tuple((p.opens_at, p.closes_at) for p in periods), None)
+
+
+@dataclass(frozen=True)
+class OpenState:
+    today: DayHours
+    is_open: bool
+    local_now: datetime
+
+
+def open_state(session: Session, tz: ZoneInfo, now: datetime | None = None) -> OpenState:
+    """Today's hours in the shop's zone and whether it is open at `now` (aware, any zone)."""
+    local_now = to_zone(now or utcnow(), tz)
+    today = hours_on(session, local_now.date())
+    current = local_now.time().replace(tzinfo=None)
+    is_open = any(opens <= current < closes for opens, closes in today.periods)
+    return OpenState(today=today, is_open=is_open, local_now=local_now)
+
+
+def store_zone(settings: StoreSettings) -> ZoneInfo:
+    return zone(settings.timezone)
