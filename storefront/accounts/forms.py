@@ -5,7 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
-PASSWORD_HINT = "At least 10 characters. A few unrelated words make a strong one."
+
+
+def strip(value):
+    """People paste addresses with stray spaces; passwords are never stripped."""
+    return value.strip() if isinstance(value, str) else value
+
+
+STRIP = [strip]
 _password = [DataRequired("Enter a password"),
              Length(min=10, max=128, message="Use between 10 and 128 characters")]
 _email = [DataRequired("Enter your email address"), Length(max=254, message="Use at most 254 characters"),
@@ -16,16 +23,16 @@ _phone = [Optional(), Length(max=32, message="Use at most 32 characters"),
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Full name", validators=_name)
-    email = EmailField("Email address", validators=_email)
-    phone = TelField("Phone number (optional)", validators=_phone)
+    name = StringField("Full name", validators=_name, filters=STRIP)
+    email = EmailField("Email address", validators=_email, filters=STRIP)
+    phone = TelField("Phone number (optional)", validators=_phone, filters=STRIP)
     password = PasswordField("Create a password", validators=_password)
     confirm = PasswordField("Confirm password", validators=[
         DataRequired("Confirm your password"), EqualTo("password", "The passwords do not match")])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=_email)
+    email = EmailField("Email address", validators=_email, filters=STRIP)
     password = PasswordField("Password", validators=[DataRequired("Enter your password"),
                                                      Length(max=128, message="Use at most 128 characters")])
     remember = BooleanField("Keep me signed in on this device")
@@ -33,9 +40,9 @@ class LoginForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Full name", validators=_name)
-    email = EmailField("Email address", validators=_email)
-    phone = TelField("Phone number (optional)", validators=_phone)
+    name = StringField("Full name", validators=_name, filters=STRIP)
+    email = EmailField("Email address", validators=_email, filters=STRIP)
+    phone = TelField("Phone number (optional)", validators=_phone, filters=STRIP)
     current_password = PasswordField("Current password (only to change your email)",
                                      validators=[Optional(), Length(max=128)])
 
@@ -49,7 +56,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email address", validators=_email)
+    email = EmailField("Email address", validators=_email, filters=STRIP)
 
 
 class ResetPasswordForm(FlaskForm):

@@ -422,7 +422,7 @@ PRODUCTS = [
         "slug": "coconut-macaroon",
         "name": "Coconut macaroon",
         "category": "cookies-and-biscuits",
-        "description": "Golden-tipped mounds of desiccated coconut and egg white on rice paper, with the base dipped in dark chocolate.",
+        "description": "Chewy mounds of desiccated coconut, sugar and egg white, baked on rice paper until the peaks turn golden and toasty.",
         "price": "1.90",
         "diets": ["vegetarian", "gluten-free", "nut-free", "dairy-free"],
         "allergens": ["eggs"],
