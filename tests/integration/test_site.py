@@ -147,3 +147,31 @@ def test_footer_shows_a_closure(client, app_ctx):
     make_closure(today - timedelta(days=1), today + timedelta(days=1), reason="Closed for the holidays")
     html = client.get("/").get_data(as_text=True)
     assert "Closed today: Closed for the holidays" in html
+
+
+@pytest.mark.parametrize("code, phrase", [
+    (400, "Something in that request was not right"),
+    (403, "You can’t see this page"),
+    (404, "We couldn’t find that page"),
+    (405, "That can’t be done here"),
+    (413, "That was too large"),
+    (429, "Too many attempts"),
+    (500, "Sorry, something went wrong on our side"),
+])
+def test_every_error_is_a_page_and_an_htmx_toast(make_app, code, phrase):
+    from flask import abort
+
+    app = make_app()
+
+    @app.get("/fail")
+    def fail():
+        abort(code)
+
+    client = app.test_client()
+    page = client.get("/fail")
+    fragment = client.get("/fail", headers={"HX-Request": "true"})
+    unescaped = lambda r: r.get_data(as_text=True).replace("&#39;", "’").replace("'", "’")  # noqa: E731
+    assert page.status_code == fragment.status_code == code
+    assert "<html" in page.get_data(as_text=True) and phrase in unescaped(page)
+    assert "<html" not in fragment.get_data(as_text=True) and phrase in unescaped(fragment)
+    assert fragment.headers["HX-Retarget"] == "#toasts"
