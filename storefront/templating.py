@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .core.money import format_money
 from .extensions import db
 from .menu.models import ALLERGENS, DIETS
+from .menu.service import stock_state
 from .store.models import StoreSettings
 from .store.service import StoreDefaults, get_settings, open_state, store_zone
 
@@ -89,5 +90,6 @@ def init_templating(app: Flask) -> None:
             "current_user": current_user,
             "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
             "diet_labels": DIETS,
+            "stock_state": stock_state,
             "allergen_labels": ALLERGENS,
         }

@@ -95,3 +95,13 @@ class ProductAllergen(db.Model):
 
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     allergen: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
+def search_document():
+    """What full-text search reads on PostgreSQL: name and description, English stemming. The GIN
+    index below is built on exactly this expression, and queries must use it unchanged."""
+    return sa.func.to_tsvector(sa.literal_column("'english'"),
+                               Product.name.op("||")(sa.literal_column("' '")).op("||")(Product.description))
+
+
+sa.Index("ix_products_search", search_document(), postgresql_using="gin").ddl_if(dialect="postgresql")

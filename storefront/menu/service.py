@@ -1,10 +1,27 @@
-"""Reading the menu for customers: only available, not-deleted products."""
+"""Reading the menu for customers. Only available, not-deleted products are ever visible.
+Every function runs a fixed number of statements, whatever the size of the catalogue."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+import math
+from dataclasses import dataclass, field
 
-from .models import Category, Product
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from . import search
+from .models import Category, Product, ProductAllergen, ProductDiet
+
+PAGE_SIZE = 24
+LOW_STOCK = 5
+
+SORTS = {
+    "featured": "Featured",
+    "price-asc": "Price: low to high",
+    "price-desc": "Price: high to low",
+    "newest": "Newest",
+    "rating": "Best rated",
+    "relevance": "Best match",
+}
 
 
 def visible_products():
@@ -18,6 +35,116 @@ def categories(session: Session) -> list[Category]:
 
 def featured(session: Session, limit: int = 8) -> list[Product]:
     query = (visible_products().where(Product.is_featured.is_(True))
-             .options(selectinload(Product.category))
+             .options(joinedload(Product.category))
              .order_by(Product.position, Product.name).limit(limit))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class MenuFilters:
+    query: str = ""
+    category: str | None = None
+    diets: tuple[str, ...] = ()
+    free_from: tuple[str, ...] = ()
+    sort: str = "featured"
+    page: int = 1
+
+
+@dataclass
+class MenuPage:
+    filters: MenuFilters
+    products: list[Product]
+    total: int
+    page: int
+    pages: int
+    category: Category | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def is_filtered(self) -> bool:
+        f = self.filters
+        return bool(f.query or f.category or f.diets or f.free_from)
+
+
+def _filtered(filters: MenuFilters, dialect: str, category: Category | None):
+    query = visible_products()
+    if category is not None:
+        query = query.where(Product.category_id == category.id)
+    match = search.matches(filters.query, dialect)
+    if match is not None:
+        query = query.where(match)
+    for diet in filters.diets:
+        query = query.where(sa.exists().where(ProductDiet.product_id == Product.id, ProductDiet.diet == diet))
+    if filters.free_from:
+        query = query.where(~sa.exists().where(ProductAllergen.product_id == Product.id,
+                                               ProductAllergen.allergen.in_(filters.free_from)))
+    return query
+
+
+def _ordering(filters: MenuFilters, dialect: str) -> list:
+    featured_first = [Product.is_featured.desc(), Product.position, Product.name, Product.id]
+    if filters.sort == "price-asc":
+        return [Product.price, Product.name, Product.id]
+    if filters.sort == "price-desc":
+        return [Product.price.desc(), Product.name, Product.id]
+    if filters.sort == "newest":
+        return [Product.created_at.desc(), Product.id.desc()]
+    if filters.sort == "relevance" and filters.query:
+        rank = search.relevance(filters.query, dialect)
+        return ([rank] if rank is not None else []) + featured_first
+    # "rating" has no reviews to go on yet: it falls back to the featured order.
+    return featured_first
+
+
+def browse(session: Session, filters: MenuFilters, category: Category | None = None) -> MenuPage:
+    """One page of the menu for these filters. `category` is the row for filters.category,
+    already looked up by the caller (None means all categories)."""
+    dialect = session.get_bind().dialect.name
+    base = _filtered(filters, dialect, category)
+    total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    notices = []
+    if filters.page > pages:
+        notices.append(f"There is no page {filters.page}; this is the last page.")
+    products = list(session.scalars(
+        base.options(joinedload(Product.category))
+        .order_by(*_ordering(filters, dialect))
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).unique())
+    return MenuPage(filters=filters, products=products, total=total, page=page, pages=pages,
+                    category=category, notices=notices)
+
+
+def product_by_slug(session: Session, slug: str) -> Product | None:
+    return session.scalars(
+        visible_products().where(Product.slug == slug).options(joinedload(Product.category))
+    ).first()
+
+
+def related(session: Session, product: Product, limit: int = 4) -> list[Product]:
+    return list(session.scalars(
+        visible_products()
+        .where(Product.category_id == product.category_id, Product.id != product.id)
+        .order_by(Product.is_featured.desc(), Product.position, Product.name)
+        .limit(limit)
+    ))
+
+
+def stock_state(product: Product) -> tuple[str, str]:
+    """(key, words) for the stock badge: in stock, only N left, or sold out."""
+    if not product.track_stock:
+        return "in-stock", "In stock"
+    if product.stock_quantity <= 0:
+        return "sold-out", "Sold out"
+    if product.stock_quantity <= LOW_STOCK:
+        return "low", f"Only {product.stock_quantity} left"
+    return "in-stock", "In stock"

@@ -1,12 +1,92 @@
-"""Home page (and, with the menu issue, the menu pages)."""
+"""Home page, the menu with search and filters, and product pages."""
 from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import abort, request, url_for
 
 from ..core.htmx import render
 from ..extensions import db
+from ..templating import current_store
 from . import bp, service
+from .forms import MenuFilterForm
+from .jsonld import product_jsonld
+from .models import ALLERGENS, DIETS
+from .search import MAX_QUERY_LENGTH
+
+# Which block of menu/index.html answers an htmx request, by the id of the element it targets.
+MENU_BLOCKS = {"results": "results", "menu-browser": "browser", "load-more-item": "items"}
 
 
 @bp.get("/")
 def home():
     return render("menu/home.html", featured=service.featured(db.session),
                   categories=service.categories(db.session))
+
+
+def _filters_from(form: MenuFilterForm, categories) -> tuple[service.MenuFilters, object, list[str]]:
+    """Turn the GET form into filters. Unknown values are dropped with a notice, never an error."""
+    form.validate()
+    args = request.args
+    notices = []
+    raw_query = " ".join(args.get("q", "").split())
+    if len(raw_query) > MAX_QUERY_LENGTH:
+        notices.append(f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters.")
+    category = None
+    if form.category.data:
+        category = next((c for c in categories if c.slug == form.category.data), None)
+        if category is None:
+            notices.append("We don’t have that category, so everything is shown.")
+            form.category.data = ""
+    diets = tuple(d for d in dict.fromkeys(args.getlist("diet")) if d in DIETS)
+    free_from = tuple(a for a in dict.fromkeys(args.getlist("free_from")) if a in ALLERGENS)
+    if len(diets) != len(set(args.getlist("diet"))) or len(free_from) != len(set(args.getlist("free_from"))):
+        notices.append("Some filters were not recognised and have been left out.")
+    form.diet.data, form.free_from.data = list(diets), list(free_from)
+    sort = form.sort.data if form.sort.data in service.SORTS else None
+    if sort == "relevance" and not form.q.data:
+        sort = None
+    sort = sort or ("relevance" if form.q.data else "featured")
+    form.sort.data = sort
+    page = form.page.data if not form.page.errors and form.page.data else 1
+    filters = service.MenuFilters(query=form.q.data or "", category=category.slug if category else None,
+                                  diets=diets, free_from=free_from, sort=sort, page=page)
+    return filters, category, notices
+
+
+def page_url(filters: service.MenuFilters, page: int) -> str:
+    return url_for("menu.index", q=filters.query or None, category=filters.category,
+                   diet=list(filters.diets) or None, free_from=list(filters.free_from) or None,
+                   sort=filters.sort if filters.sort not in ("featured", "relevance") else None,
+                   page=page if page > 1 else None)
+
+
+@bp.get("/menu")
+def index():
+    categories = service.categories(db.session)
+    form = MenuFilterForm(request.args, categories)
+    filters, category, notices = _filters_from(form, categories)
+    menu = service.browse(db.session, filters, category)
+    menu.notices[:0] = notices
+    block = MENU_BLOCKS.get(request.htmx.target) if request.htmx else None
+    response = render("menu/index.html", block, form=form, menu=menu, categories=categories,
+                      page_url=page_url, category_url=lambda slug: page_url(replace(filters, category=slug), 1),
+                      fragment=block)
+    if block in ("results", "browser"):
+        # Typing replaces the address (one history entry per search, not per key); a filter
+        # change or a submit pushes one, so Back returns to the previous results.
+        header = "HX-Replace-Url" if request.htmx.trigger == "q" else "HX-Push-Url"
+        response.headers[header] = page_url(filters, 1)
+    return response
+
+
+@bp.get("/menu/<slug>")
+def product(slug: str):
+    item = service.product_by_slug(db.session, slug)
+    if item is None:
+        abort(404)
+    store = current_store()
+    image_url = url_for("static", filename=item.image_path, _external=True) if item.image_path else None
+    jsonld = product_jsonld(item, url=url_for("menu.product", slug=item.slug, _external=True),
+                            image_url=image_url, currency=store.currency, store_name=store.name)
+    return render("menu/product.html", product=item, related=service.related(db.session, item), jsonld=jsonld)

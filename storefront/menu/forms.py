@@ -1,0 +1,32 @@
+"""The menu's search-and-filter form: a GET form, so results have a shareable address."""
+from __future__ import annotations
+
+from wtforms import Form, SelectChoice, IntegerField, SearchField, SelectField, SelectMultipleField
+from wtforms.validators import NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models import ALLERGENS, DIETS
+from .search import clean_query
+from .service import SORTS
+
+
+def choices(labels: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MenuFilterForm(Form):
+    q = SearchField("Search the menu", filters=[clean_query])
+    category = SelectField("Category", validate_choice=True)
+    diet = CheckboxesField("Dietary needs", choices=choices(DIETS))
+    free_from = CheckboxesField("Leave out anything containing", choices=choices(ALLERGENS))
+    sort = SelectField("Sort by", choices=choices(SORTS), default="featured")
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=10_000)])
+
+    def __init__(self, formdata, categories):
+        super().__init__(formdata)
+        self.category.choices = [SelectChoice("", "All categories")] + [SelectChoice(c.slug, c.name) for c in categories]
