@@ -4,6 +4,8 @@ Every test that takes `page` runs twice, with JavaScript on ("js") and off ("noj
 if the page logged a console error, a CSP violation or an uncaught exception. `check_page`
 (tests/browser/harness.py) validates the HTML and runs axe-core.
 
+    from .harness import check_page
+
     def test_something(page, live_server, db_data, nu_checker):
         with db_data():
             make_store(name="Loaf & Ladle")
@@ -20,7 +22,7 @@ import pytest
 
 from storefront.extensions import db
 
-from .harness import AXE_FILE, AxeAssetMiddleware, LiveServer, PageWatch
+from .harness import AXE_FILE, AxeAssetMiddleware, JsAuditor, LiveServer, PageWatch
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,9 +59,10 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args, live_server):
-    """Every context opens relative URLs against the live server: `page.goto("/account/login")`."""
-    return {**browser_context_args, "base_url": live_server.url}
+def base_url(live_server):
+    """pytest-playwright passes this to every context, so relative URLs open on the live server:
+    `page.goto("/account/login")`."""
+    return live_server.url
 
 
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])
@@ -72,14 +75,23 @@ def context(new_context, js_enabled):
     return new_context(java_script_enabled=js_enabled)
 
 
+@pytest.fixture(scope="session")
+def js_auditor(browser, live_server):
+    """Runs axe-core, which needs JavaScript, for pages seen with JavaScript off."""
+    auditor = JsAuditor(browser, live_server.url)
+    yield auditor
+    auditor.close()
+
+
 @pytest.fixture
-def page(request, context, js_enabled, live_server):
+def page(request, context, js_enabled, live_server, js_auditor):
     """A page whose console errors, CSP violations and uncaught exceptions fail the test."""
     page = context.new_page()
-    watch = PageWatch(page, js_enabled=js_enabled, base_url=live_server.url)
+    watch = PageWatch(page, js_enabled=js_enabled, base_url=live_server.url,
+                      auditor=None if js_enabled else js_auditor)
     request.node.stash.setdefault(_WATCHES_KEY, []).append(watch)
     yield page
-    watch.forget()
+    watch.detach()
 
 
 @pytest.hookimpl(wrapper=True)

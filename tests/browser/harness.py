@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
+from urllib.parse import urldefrag
 
 from playwright.sync_api import Browser, Page, Response, Route
 
@@ -81,8 +82,10 @@ class PageWatch:
     """Listens to one page: console errors (Chromium reports CSP violations there), uncaught
     exceptions, failed sub-resources; and keeps the last document the server sent."""
 
-    def __init__(self, page: Page, *, js_enabled: bool, base_url: str, label: str = ""):
+    def __init__(self, page: Page, *, js_enabled: bool, base_url: str, label: str = "",
+                 auditor: JsAuditor | None = None):
         self.page = page
+        self.auditor = auditor
         self.js_enabled = js_enabled
         self.base_url = base_url
         self.label = label
@@ -91,12 +94,12 @@ class PageWatch:
         self._answers: dict[tuple[str, int], set[str]] = {}
         self.document: Response | None = None
         self._document_body: bytes | None = None
+        self.document_validated = False  # the last document went through the Nu checker
         self.htmx_swapped = False  # an htmx answer arrived after the last document
-        self.checked: set[int] = set()  # ids of documents already sent to the Nu checker
-        page.on("console", self._on_console)
-        page.on("pageerror", self._on_pageerror)
-        page.on("response", self._on_response)
-        page.on("requestfailed", self._on_requestfailed)
+        self._listeners = [("console", self._on_console), ("pageerror", self._on_pageerror),
+                           ("response", self._on_response), ("requestfailed", self._on_requestfailed)]
+        for event, listener in self._listeners:
+            page.on(event, listener)
         _WATCHES[id(page)] = self
 
     def _on_console(self, message) -> None:
@@ -124,6 +127,7 @@ class PageWatch:
                 and not 300 <= response.status < 400):
             self.document = response
             self._document_body = None
+            self.document_validated = False
             self.htmx_swapped = False
         elif kind in ("xhr", "fetch") and request.headers.get("hx-request") == "true":
             self.htmx_swapped = True
@@ -160,8 +164,11 @@ class PageWatch:
         problems = self.collected_problems()
         assert not problems, "the browser reported problems:\n" + "\n".join(f"  {p}" for p in problems)
 
-    def forget(self) -> None:
-        _WATCHES.pop(id(self.page), None)
+    def detach(self) -> None:
+        for event, listener in self._listeners:
+            self.page.remove_listener(event, listener)
+        if _WATCHES.get(id(self.page)) is self:
+            del _WATCHES[id(self.page)]
 
 
 def watch_of(page: Page) -> PageWatch:
@@ -195,16 +202,17 @@ def check_page(page: Page, nu_checker, where: str) -> None:
 
     document = watch.document
     assert document is not None, f"{where}: no page has been loaded"
-    if id(document) not in watch.checked:
+    if not watch.document_validated:
         nu_checker.assert_valid(watch.document_body(), f"{where} (as served: {document.url})")
-        watch.checked.add(id(document))
+        watch.document_validated = True
     if watch.htmx_swapped:
         nu_checker.assert_valid(page.content(), f"{where} (live DOM after an htmx swap: {page.url})")
 
     if watch.js_enabled:
         violations = run_axe(page, watch.base_url)
     else:
-        violations = _axe_in_js_context(page, watch)
+        assert watch.auditor is not None, "no JS-on auditor for this no-JS page"
+        violations = watch.auditor.audit(page, watch)
     assert not violations, f"axe-core found {len(violations)} violation(s) on {where} ({page.url}):\n" + \
         format_violations(violations)
 
@@ -218,36 +226,62 @@ def run_axe(page: Page, base_url: str) -> list[dict]:
 _DROP_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "set-cookie"}
 
 
-def _axe_in_js_context(page: Page, watch: PageWatch) -> list[dict]:
-    document = watch.document
-    body = watch.document_body()
-    headers = {k: v for k, v in document.all_headers().items() if k.lower() not in _DROP_HEADERS}
-    target = page.url
-    browser: Browser = page.context.browser
-    context = browser.new_context(base_url=watch.base_url, java_script_enabled=True,
-                                  storage_state=page.context.storage_state())
-    try:
-        audit_page = context.new_page()
-        audit_watch = PageWatch(audit_page, js_enabled=True, base_url=watch.base_url,
-                                label=f"JS-on audit page of {target}")
+class JsAuditor:
+    """A JavaScript-on context that runs axe for pages seen with JavaScript off. One per session
+    (so axe.min.js comes from the browser cache after the first audit); before each audit it
+    takes the storage state of the no-JS context (its cookies: the app keeps nothing in
+    localStorage), and the page it opens is answered with the exact response the no-JS page
+    received, CSP header included."""
 
-        def serve_same_answer(route: Route) -> None:
-            if route.request.is_navigation_request():
-                route.fulfill(status=document.status, headers=headers, body=body)
-            else:
-                route.fallback()
+    def __init__(self, browser: Browser, base_url: str):
+        self.browser = browser
+        self.base_url = base_url
+        self._context = None
+        self._page: Page | None = None
+        self._watch: PageWatch | None = None
+        self._answer: tuple[str, int, dict, bytes] | None = None
 
-        audit_page.route(lambda url: url == target, serve_same_answer)
-        audit_page.goto(target)
-        audit_page.wait_for_load_state("load")
-        violations = run_axe(audit_page, watch.base_url)
-        audit_watch.settle()
-        # The audit page runs the same HTML with JavaScript: what it reports is real.
-        watch.problems.extend(audit_watch.collected_problems())
-        audit_watch.forget()
-        return violations
-    finally:
-        context.close()
+    def _open(self) -> None:
+        self._context = self.browser.new_context(base_url=self.base_url, java_script_enabled=True)
+        self._page = self._context.new_page()
+        self._page.route("**/*", self._serve)
+
+    def _serve(self, route: Route) -> None:
+        answer = self._answer
+        if answer and route.request.is_navigation_request() and route.request.url == answer[0]:
+            _, status, headers, body = answer
+            route.fulfill(status=status, headers=headers, body=body)
+        else:
+            route.fallback()
+
+    def audit(self, page: Page, watch: PageWatch) -> list[dict]:
+        if self._context is None:
+            self._open()
+        state = page.context.storage_state()
+        self._context.clear_cookies()
+        if state["cookies"]:
+            self._context.add_cookies(state["cookies"])
+        document = watch.document
+        headers = {k: v for k, v in document.all_headers().items() if k.lower() not in _DROP_HEADERS}
+        self._answer = (urldefrag(page.url).url, document.status, headers, watch.document_body())
+        self._watch = PageWatch(self._page, js_enabled=True, base_url=self.base_url,
+                                label=f"JS-on audit of {page.url}")
+        try:
+            self._page.goto(page.url)
+            self._page.wait_for_load_state("load")
+            violations = run_axe(self._page, self.base_url)
+            self._watch.settle()
+            # The audit page runs the same HTML with JavaScript on: what it reports is real.
+            watch.problems.extend(self._watch.collected_problems())
+            return violations
+        finally:
+            self._answer = None
+            self._watch.detach()
+
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.close()
+            self._context = None
 
 
 def format_violations(violations: list[dict]) -> str:
