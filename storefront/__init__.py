@@ -64,12 +64,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .cart import bp as cart_bp
     from .core.health import bp as health_bp
     from .menu import bp as menu_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
+    app.register_blueprint(cart_bp, url_prefix="/cart")
 
 
 def register_error_handlers(app: Flask) -> None:

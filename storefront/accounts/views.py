@@ -29,8 +29,12 @@ def _invalid(template: str, **context):
 
 
 def _start_session(user, remember: bool) -> None:
-    # A fresh session at sign-in: nothing set before it (by anyone) carries over.
+    # A fresh session at sign-in: nothing set before it carries over, except the keys features
+    # ask to keep (the guest cart's token, so its lines can join the customer's cart).
+    kept = {key: session[key] for key in current_app.extensions.get("session_keys_kept_at_sign_in", ())
+            if key in session}
     session.clear()
+    session.update(kept)
     login_user(user, remember=remember)
 
 

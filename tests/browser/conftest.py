@@ -22,7 +22,9 @@ import pytest
 
 from storefront.extensions import db
 
-from .harness import AXE_FILE, AxeAssetMiddleware, JsAuditor, LiveServer, PageWatch
+from tests.support.servers import LiveServer
+
+from .harness import AXE_FILE, AxeAssetMiddleware, JsAuditor, PageWatch
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -3,7 +3,6 @@ and CSP violations, and `check_page` (Nu HTML checker + axe-core on what the use
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urldefrag
 
@@ -41,27 +40,6 @@ class AxeAssetMiddleware:
             ])
             return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [self.axe]
         return self.app(environ, start_response)
-
-
-class LiveServer:
-    """The app on a real socket, in a daemon thread of this process (so it shares the test
-    database and Redis with the fixtures)."""
-
-    def __init__(self, wsgi_app):
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="live-server", daemon=True)
-
-    def start(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=10)
-        self.server.server_close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,14 +5,15 @@ import json
 import re
 import urllib.request
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+                   r'|"X-CSRFToken": "([^"]+)"')
 
 
 def csrf_from(html: str | bytes) -> str:
     text = html.decode() if isinstance(html, bytes) else html
     match = _CSRF.search(text)
     assert match, "no csrf_token field in the page"
-    return match.group(1) or match.group(2)
+    return match.group(1) or match.group(2) or match.group(3)
 
 
 class NuChecker:

@@ -1,0 +1,169 @@
+"""Cart rules: what may be added, how much, and what the cart shows. Quantities live in Redis;
+names, prices, availability and stock are read from the database every time, in one query."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..core.money import to_money
+from ..core.rules import RuleViolation
+from ..menu.models import Product
+from .store import MAX_LINES, MAX_QUANTITY, CartStore, product_field, product_id_of
+
+
+class NotInCart(LookupError):
+    pass
+
+
+class UnknownProduct(LookupError):
+    pass
+
+
+def _is_visible(product: Product | None) -> bool:
+    return product is not None and product.deleted_at is None and product.is_available
+
+
+def cap_for(product: Product) -> int:
+    """The most of this product one cart may hold."""
+    return min(MAX_QUANTITY, product.stock_quantity) if product.track_stock else MAX_QUANTITY
+
+
+@dataclass(frozen=True)
+class Outcome:
+    product: Product
+    quantity: int          # the line's quantity now
+    message: str
+
+
+def add_product(session: Session, cart: CartStore, product_id: int, quantity: int) -> Outcome:
+    product = session.get(Product, product_id)
+    if not _is_visible(product):
+        raise UnknownProduct(product_id)
+    cap = cap_for(product)
+    if cap == 0:
+        raise RuleViolation.on("quantity", f"Sorry, {product.name} is sold out.")
+    result = cart.add(product_field(product.id), quantity, cap, str(product.price))
+    if result.no_room:
+        raise RuleViolation.on("quantity", f"Your cart can hold {MAX_LINES} different items. "
+                                           "Remove something to make room.")
+    if result.capped_by:
+        reason = (f"we only have {cap} left" if product.track_stock and cap < MAX_QUANTITY
+                  else f"the most one order can have is {MAX_QUANTITY}")
+        message = f"Your cart now has {result.quantity} × {product.name}: {reason}."
+    else:
+        message = f"Added {quantity} × {product.name} to your cart."
+    return Outcome(product, result.quantity, message)
+
+
+def set_quantity(session: Session, cart: CartStore, product_id: int, quantity: int) -> Outcome:
+    field_name = product_field(product_id)
+    if field_name not in cart.lines():
+        raise NotInCart(product_id)
+    product = session.get(Product, product_id)
+    if not _is_visible(product):
+        cart.remove(field_name)
+        raise RuleViolation.on("quantity", "That item is no longer available, so we took it out of your cart.")
+    if quantity == 0:
+        cart.remove(field_name)
+        return Outcome(product, 0, f"Removed {product.name} from your cart.")
+    cap = cap_for(product)
+    if cap == 0:
+        cart.remove(field_name)
+        raise RuleViolation.on("quantity", f"Sorry, {product.name} has sold out, so we took it out of your cart.")
+    if quantity > cap:
+        cart.set(field_name, cap, str(product.price))
+        raise RuleViolation.on("quantity", f"Only {cap} of {product.name} left — your cart now says {cap}.")
+    cart.set(field_name, quantity, str(product.price))
+    return Outcome(product, quantity, f"{product.name}: quantity is now {quantity}.")
+
+
+def remove_line(session: Session, cart: CartStore, product_id: int) -> Outcome:
+    lines = cart.lines()
+    field_name = product_field(product_id)
+    if field_name not in lines:
+        raise NotInCart(product_id)
+    product = session.get(Product, product_id)
+    cart.remove(field_name)
+    name = product.name if product is not None else "That item"
+    return Outcome(product, lines[field_name], f"Removed {name} from your cart.")
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product: Product
+    quantity: int
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.product.price
+
+    @property
+    def total(self) -> Decimal:
+        return to_money(self.product.price * self.quantity)
+
+
+@dataclass
+class CartView:
+    lines: list[CartLine]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return to_money(sum((line.total for line in self.lines), Decimal("0")))
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+
+def view_cart(session: Session, cart: CartStore, money=str) -> CartView:
+    """The cart as it stands now, checked against the database: unavailable items are taken out,
+    quantities cut to stock, price changes noticed; each change is told in a notice."""
+    raw = cart.lines()
+    seen = cart.seen_prices()
+    ids = {pid: f for f in raw if (pid := product_id_of(f)) is not None}
+    products = {p.id: p for p in session.scalars(sa.select(Product).where(Product.id.in_(ids)))} if ids else {}
+    lines, notices, removals = [], [], [f for f in raw if product_id_of(f) is None]
+    for pid, field_name in ids.items():
+        product, quantity = products.get(pid), raw[field_name]
+        if not _is_visible(product):
+            removals.append(field_name)
+            name = product.name if product is not None else "An item"
+            notices.append(f"{name} is no longer available, so we took it out of your cart.")
+            continue
+        cap = cap_for(product)
+        if cap == 0:
+            removals.append(field_name)
+            notices.append(f"{product.name} has sold out, so we took it out of your cart.")
+            continue
+        if quantity > cap:
+            notices.append(f"Only {cap} of {product.name} left — your cart now says {cap}.")
+            quantity = cap
+            cart.set(field_name, quantity, str(product.price))
+        elif seen.get(field_name) not in (None, str(product.price)):
+            notices.append(f"The price of {product.name} changed from {money(Decimal(seen[field_name]))} "
+                           f"to {money(product.price)}.")
+            cart.set(field_name, quantity, str(product.price))
+        lines.append(CartLine(product, quantity))
+    cart.remove(*removals)
+    lines.sort(key=lambda line: line.product.name)
+    return CartView(lines=lines, notices=notices)
+
+
+def merge_into(session: Session, target: CartStore, guest: CartStore, money=str) -> list[str]:
+    """At sign-in: the guest's lines join the customer's cart (quantities add, capped by stock)
+    and the guest cart is deleted. Returns what the customer should be told."""
+    left_out = target.absorb(guest)
+    notices = []
+    if left_out:
+        notices.append(f"Your cart holds at most {MAX_LINES} different items, so {len(left_out)} "
+                       "from before you signed in could not be added.")
+    notices.extend(view_cart(session, target, money).notices)
+    return notices

@@ -1,0 +1,49 @@
+"""Which cart a request is using: the signed-in customer's, or the guest's whose random token
+sits in the signed session cookie (created on the first write, never read from the URL)."""
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import current_app, session
+from flask_login import current_user
+
+from .store import CartStore, CartUnavailable
+
+GUEST_TOKEN_KEY = "cart_token"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+
+def _guest_token(create: bool) -> str | None:
+    token = session.get(GUEST_TOKEN_KEY)
+    if isinstance(token, str) and _TOKEN.match(token):
+        return token
+    if not create:
+        return None
+    token = secrets.token_urlsafe(24)
+    session[GUEST_TOKEN_KEY] = token
+    return token
+
+
+def current_cart(*, for_writing: bool = False) -> CartStore | None:
+    """The request's cart, or None for a guest who has never added anything (reading only)."""
+    client = current_app.extensions["redis"]
+    if current_user.is_authenticated:
+        return CartStore(client, f"u:{current_user.id}")
+    token = _guest_token(create=for_writing)
+    return CartStore(client, f"g:{token}") if token else None
+
+
+def guest_cart(token: str) -> CartStore:
+    return CartStore(current_app.extensions["redis"], f"g:{token}")
+
+
+def badge_count() -> int | None:
+    """Items in the cart for the header badge; None when Redis is not answering."""
+    cart = current_cart()
+    if cart is None:
+        return 0
+    try:
+        return cart.item_count()
+    except CartUnavailable:
+        return None

@@ -1,0 +1,144 @@
+"""Carts in Redis. One hash per cart, `cart:u:<user id>` or `cart:g:<guest token>`, field
+`p:<product id>` → quantity, plus a companion hash of the unit price each line was last shown
+at (only to tell the customer about a price change; charging always reads the database).
+Every write refreshes a 24-hour expiry on both. Writes that read-then-write run as Lua scripts,
+so concurrent requests never lose an update."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+
+TTL_SECONDS = 24 * 3600
+MAX_QUANTITY = 99
+MAX_LINES = 50
+
+# KEYS: cart, prices. ARGV: field, increment, cap, max lines, ttl, price seen.
+# Returns {new quantity, amount cut by the cap}, or {-1, 0} when the cart has no room for a new line.
+_ADD = """
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then
+  return {-1, 0}
+end
+local wanted = current + tonumber(ARGV[2])
+local new = math.min(wanted, tonumber(ARGV[3]))
+if new < 1 then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  return {0, 0}
+end
+redis.call('HSET', KEYS[1], ARGV[1], new)
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[6]) end
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return {new, wanted - new}
+"""
+
+# KEYS: target cart, target prices, source cart, source prices. ARGV: max lines, ttl.
+# Moves every source line into the target (quantities add; caps are applied afterwards by the
+# service, which knows stock), then deletes the source. Returns the fields that did not fit.
+_MERGE = """
+local left_out = {}
+local source = redis.call('HGETALL', KEYS[3])
+for i = 1, #source, 2 do
+  local field, qty = source[i], tonumber(source[i + 1])
+  local current = tonumber(redis.call('HGET', KEYS[1], field) or '0')
+  if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[1]) then
+    table.insert(left_out, field)
+  else
+    redis.call('HSET', KEYS[1], field, current + qty)
+    local price = redis.call('HGET', KEYS[4], field)
+    if price then redis.call('HSET', KEYS[2], field, price) end
+  end
+end
+redis.call('DEL', KEYS[3], KEYS[4])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+end
+return left_out
+"""
+
+
+class CartUnavailable(Exception):
+    """Redis did not answer: cart actions answer 503, pages carry on without a cart."""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    quantity: int      # the line's quantity now (0 = removed)
+    capped_by: int     # how much of the request the cap cut off
+    no_room: bool = False
+
+
+def product_field(product_id: int) -> str:
+    return f"p:{product_id}"
+
+
+def product_id_of(field: str) -> int | None:
+    kind, _, raw = field.partition(":")
+    return int(raw) if kind == "p" and raw.isdigit() else None
+
+
+class CartStore:
+    def __init__(self, client: redis.Redis, owner_key: str):
+        self.client = client
+        self.key = f"cart:{owner_key}"
+        self.prices_key = f"cart-prices:{owner_key}"
+
+    def _call(self, fn, *args):
+        try:
+            return fn(*args)
+        except redis.RedisError as exc:
+            raise CartUnavailable(str(exc)) from exc
+
+    def lines(self) -> dict[str, int]:
+        raw = self._call(self.client.hgetall, self.key)
+        return {field: int(qty) for field, qty in raw.items() if str(qty).isdigit()}
+
+    def seen_prices(self) -> dict[str, str]:
+        return self._call(self.client.hgetall, self.prices_key)
+
+    def item_count(self) -> int:
+        return sum(int(q) for q in self._call(self.client.hvals, self.key) if str(q).isdigit())
+
+    def add(self, field: str, increment: int, cap: int, price_seen: str = "") -> AddResult:
+        script = self.client.register_script(_ADD)
+        new, capped = self._call(script, [self.key, self.prices_key],
+                                 [field, increment, cap, MAX_LINES, TTL_SECONDS, price_seen])
+        if int(new) == -1:
+            return AddResult(quantity=0, capped_by=0, no_room=True)
+        return AddResult(quantity=int(new), capped_by=int(capped))
+
+    def set(self, field: str, quantity: int, price_seen: str = "") -> None:
+        def write():
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.hset(self.key, field, quantity)
+                if price_seen:
+                    pipe.hset(self.prices_key, field, price_seen)
+                pipe.expire(self.key, TTL_SECONDS)
+                pipe.expire(self.prices_key, TTL_SECONDS)
+                pipe.execute()
+
+        self._call(write)
+
+    def remove(self, *fields: str) -> None:
+        if not fields:
+            return
+
+        def write():
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.hdel(self.key, *fields)
+                pipe.hdel(self.prices_key, *fields)
+                pipe.execute()
+
+        self._call(write)
+
+    def clear(self) -> None:
+        self._call(self.client.delete, self.key, self.prices_key)
+
+    def absorb(self, other: CartStore) -> list[str]:
+        """Move `other`'s lines into this cart atomically; `other` is deleted."""
+        script = self.client.register_script(_MERGE)
+        return list(self._call(script, [self.key, self.prices_key, other.key, other.prices_key],
+                               [MAX_LINES, TTL_SECONDS]))

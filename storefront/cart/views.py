@@ -1,0 +1,163 @@
+"""The cart: a page, and actions that are plain form posts (303) enhanced with htmx (the cart
+region, the header badge and a toast update in place)."""
+from __future__ import annotations
+
+import logging
+
+from flask import abort, current_app, flash, render_template, request, session, url_for
+from flask_login import user_logged_in
+from htmx_flask import make_response
+
+from ..core.htmx import is_htmx, redirect_to, render
+from ..core.rules import RuleViolation
+from ..core.security import safe_next
+from ..extensions import db
+from ..templating import money
+from . import bp, service
+from .forms import AddToCartForm, EmptyForm, UpdateLineForm
+from .session import GUEST_TOKEN_KEY, badge_count, current_cart, guest_cart
+from .store import CartStore, CartUnavailable
+
+log = logging.getLogger(__name__)
+
+CART_UPDATED = "cart-updated"
+
+
+@bp.record_once
+def _wire(state) -> None:
+    # Keep the guest cart's token through the session renewal at sign-in, then merge it.
+    state.app.extensions.setdefault("session_keys_kept_at_sign_in", set()).add(GUEST_TOKEN_KEY)
+    user_logged_in.connect(_merge_guest_cart, state.app)
+
+
+def _merge_guest_cart(app, user) -> None:
+    token = session.pop(GUEST_TOKEN_KEY, None)
+    if not isinstance(token, str):
+        return
+    try:
+        notices = service.merge_into(db.session, CartStore(app.extensions["redis"], f"u:{user.id}"),
+                                     guest_cart(token), money)
+    except CartUnavailable:
+        session[GUEST_TOKEN_KEY] = token  # try again at the next sign-in; nothing is lost
+        log.warning("cart merge at sign-in skipped: Redis unavailable")
+        return
+    for notice in notices:
+        flash(notice, "info")
+
+
+@bp.errorhandler(CartUnavailable)
+def cart_unavailable(error):
+    log.warning("cart unavailable: %s", error)
+    title, detail = "Your cart is temporarily unavailable", \
+        "We can’t reach it just now. Nothing has been lost: please try again in a minute."
+    if is_htmx():
+        response = render("errors/error.html", "toast", status=503, title=title, detail=detail, code=503)
+        response.headers["HX-Retarget"] = "#toasts"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render("errors/error.html", status=503, title=title, detail=detail, code=503)
+
+
+def _cart_view():
+    cart = current_cart()
+    return service.view_cart(db.session, cart, money) if cart else service.CartView(lines=[])
+
+
+@bp.app_context_processor
+def cart_badge_context() -> dict:
+    return {"cart_count": badge_count, "cap_for": service.cap_for}
+
+
+UNDO_KEY = "cart_undo"
+
+
+@bp.get("")
+def view():
+    # After a removal without JavaScript, the page offers the undo the htmx toast would have.
+    undo = session.pop(UNDO_KEY, None)
+    return render("cart/page.html", "cart", cart=_cart_view(), form=EmptyForm(),
+                  undo=undo if isinstance(undo, dict) else None)
+
+
+def _back_to(default: str) -> str:
+    return safe_next(request.form.get("next")) or default
+
+
+def _answer(message: str, *, ok: bool, back: str, cart_region: bool = False, undo=None):
+    """Tell the customer what happened: a flash and a redirect without JavaScript; with htmx the
+    toast and header badge swap in place (and the cart region when the request came from it)."""
+    if not is_htmx():
+        flash(message, "success" if ok else "error")
+        return redirect_to(back)
+    status = 200 if ok else 422
+    body = render_template("cart/_feedback.html", message=message, ok=ok, undo=undo,
+                           cart=_cart_view() if cart_region else None, form=EmptyForm())
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    if not cart_region:
+        response.headers["HX-Trigger"] = CART_UPDATED
+        response.headers["HX-Reswap"] = "none"
+    return response
+
+
+@bp.post("/add")
+def add():
+    form = AddToCartForm()
+    back = _back_to(url_for("cart.view"))
+    if not form.validate():
+        if form.product_id.errors:
+            abort(404)
+        return _answer(form.quantity.errors[0], ok=False, back=back)
+    try:
+        outcome = service.add_product(db.session, current_cart(for_writing=True), form.product_id.data,
+                                      form.quantity.data)
+    except service.UnknownProduct:
+        abort(404)
+    except RuleViolation as violation:
+        return _answer(violation.reasons[0][1], ok=False, back=back)
+    return _answer(outcome.message, ok=True, back=back)
+
+
+def _cart_or_404() -> CartStore:
+    cart = current_cart()
+    if cart is None:
+        abort(404)
+    return cart
+
+
+@bp.post("/lines/<int:product_id>")
+def update(product_id: int):
+    form = UpdateLineForm()
+    back = url_for("cart.view")
+    if not form.validate():
+        return _answer(form.quantity.errors[0] if form.quantity.errors else "Please try again.", ok=False,
+                       back=back, cart_region=True)
+    try:
+        outcome = service.set_quantity(db.session, _cart_or_404(), product_id, form.quantity.data)
+    except service.NotInCart:
+        abort(404)
+    except RuleViolation as violation:
+        return _answer(violation.reasons[0][1], ok=False, back=back, cart_region=True)
+    return _answer(outcome.message, ok=True, back=back, cart_region=True)
+
+
+@bp.post("/lines/<int:product_id>/remove")
+def remove(product_id: int):
+    EmptyForm().validate_on_submit()  # CSRF is checked globally; nothing else to read
+    try:
+        outcome = service.remove_line(db.session, _cart_or_404(), product_id)
+    except service.NotInCart:
+        abort(404)
+    undo = {"product_id": product_id, "quantity": outcome.quantity} if outcome.product else None
+    if undo and not is_htmx():
+        session[UNDO_KEY] = {**undo, "message": outcome.message}
+        return redirect_to(url_for("cart.view"))
+    return _answer(outcome.message, ok=True, back=url_for("cart.view"), cart_region=True, undo=undo)
+
+
+@bp.post("/clear")
+def clear():
+    cart = current_cart()
+    if cart is not None:
+        cart.clear()
+    return _answer("Your cart is empty.", ok=True, back=url_for("cart.view"), cart_region=True)
