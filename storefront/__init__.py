@@ -65,13 +65,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .cart import bp as cart_bp
+    from .checkout import bp as checkout_bp
+    from .checkout import orders_bp
     from .core.health import bp as health_bp
     from .menu import bp as menu_bp
+    from .reservations import bp as reservations_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(cart_bp, url_prefix="/cart")
+    app.register_blueprint(reservations_bp, url_prefix="/reservations")
+    app.register_blueprint(checkout_bp, url_prefix="/checkout")
+    app.register_blueprint(orders_bp, url_prefix="/orders")
 
 
 def register_error_handlers(app: Flask) -> None:

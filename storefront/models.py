@@ -4,3 +4,7 @@ from .core.audit import AuditEntry  # noqa: F401
 from .core.outbox import OutboxMessage  # noqa: F401
 from .menu.models import Category, Product, ProductAllergen, ProductDiet  # noqa: F401
 from .store.models import Closure, OpeningPeriod, StoreSettings  # noqa: F401
+from .checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoRedemption, SlotBooking  # noqa: F401
+from .orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
+from .reservations.models import (DiningTable, Reservation, ReservationDay, ReservationHistory,  # noqa: F401
+                                  ReservationSettings, TableClaim, TableCombination, TurnTime, WaitlistEntry)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import TimestampMixin, UTCDateTime
+from ..core.db import TimestampMixin, UTCDateTime, string_enum
 from ..extensions import db
 
 
@@ -31,11 +31,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, name="user_role", native_enum=False, length=16,
-                values_callable=lambda roles: [r.value for r in roles]),
-        default=Role.CUSTOMER, nullable=False,
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role, "user_role"), default=Role.CUSTOMER, nullable=False)
     is_active_account: Mapped[bool] = mapped_column(default=True, nullable=False)
     # Part of the login cookie's id: changing it (on a password change) signs out every other
     # session and voids "remember me" cookies.

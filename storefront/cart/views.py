@@ -12,7 +12,7 @@ from ..core.htmx import is_htmx, redirect_to, render
 from ..core.rules import RuleViolation
 from ..core.security import safe_next
 from ..extensions import db
-from ..templating import money
+from ..store.current import money
 from . import bp, service
 from .forms import AddToCartForm, EmptyForm, UpdateLineForm
 from .session import GUEST_TOKEN_KEY, badge_count, current_cart, guest_cart

@@ -44,3 +44,10 @@ class SoftDeleteMixin:
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+def string_enum(cls: type, name: str, length: int = 16) -> sa.Enum:
+    """A Python enum stored as its values in a plain string column (no native database enum,
+    so adding a member never needs an ALTER TYPE), checked by SQLAlchemy."""
+    return sa.Enum(cls, name=name, native_enum=False, length=length,
+                   values_callable=lambda members: [member.value for member in members])

@@ -14,7 +14,9 @@ from ..core.security import hash_password
 from ..core.time import to_zone, utcnow, zone
 from ..menu.models import Category, Product, ProductAllergen, ProductDiet
 from ..store.models import Closure, OpeningPeriod, StoreSettings
+from ..reservations.demo import seed_reservations
 from .catalogue import CATEGORIES, PRODUCTS
+from .ordering import seed_ordering
 
 STORE = {
     "name": "Crumb & Kettle",
@@ -125,6 +127,10 @@ def seed_demo(session: Session, defaults: dict) -> SeedReport:
     local_today = to_zone(utcnow(), zone(settings.timezone)).date()
     seed_closure(session, local_today, report)
     seed_catalogue(session, report)
+    session.flush()
+    seed_ordering(session, report)
     seed_accounts(session, report)
+    session.flush()
+    seed_reservations(session, tz=zone(settings.timezone), today=local_today, report=report)
     session.commit()
     return report

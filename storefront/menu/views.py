@@ -7,7 +7,7 @@ from flask import abort, request, url_for
 
 from ..core.htmx import render
 from ..extensions import db
-from ..templating import current_store
+from ..store.current import current_store
 from . import bp, service
 from .forms import MenuFilterForm
 from .jsonld import product_jsonld

@@ -31,3 +31,52 @@ def real_redis(real_redis_url):
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(app):
+    """A PostgreSQL database for the concurrency proofs: the suite's own when it runs on
+    PostgreSQL, otherwise a throwaway one on the local server, dropped at the end."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from storefront.config import database_url
+    from storefront.extensions import db
+
+    suite_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if suite_url.startswith("postgresql"):
+        yield suite_url
+        return
+    server = database_url(os.environ.get("CONCURRENCY_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    name = f"storefront_concurrency_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+    engine = sa.create_engine(url)
+    db.metadata.create_all(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_app(make_app, postgres_url, real_redis, real_redis_url):
+    """An app on PostgreSQL and a real Redis, with an emptied database, pushed as the context."""
+    from storefront.extensions import db
+    from tests.conftest import clean_database
+
+    # Every simulated customer comes from 127.0.0.1: per-IP rate limits would cut the crowd
+    # short, and they are not what these tests prove (tests/integration covers them).
+    app = make_app(SQLALCHEMY_DATABASE_URI=postgres_url, REDIS_URL=real_redis_url, RATELIMIT_ENABLED=False,
+                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 40, "max_overflow": 10, "pool_pre_ping": True})
+    with app.app_context():
+        clean_database()
+        yield app
+        db.session.remove()
+        db.engine.dispose()

@@ -24,12 +24,15 @@ class Browser:
             return response.read().decode()
 
     def post(self, url: str, data: dict) -> int:
+        return self.post_page(url, data)[0]
+
+    def post_page(self, url: str, data: dict) -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode()
         try:
-            with self.opener.open(urllib.request.Request(url, data=body, method="POST"), timeout=30) as response:
-                return response.status
+            with self.opener.open(urllib.request.Request(url, data=body, method="POST"), timeout=60) as response:
+                return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
-            return error.code
+            return error.code, error.read().decode()
 
     def csrf(self, base: str) -> str:
         return re.search(r'"X-CSRFToken": "([^"]+)"', self.get(base + "/")).group(1)

@@ -1,0 +1,67 @@
+"""The checkout form: one form, whose buttons say what to do (apply a code, refresh, place)."""
+from __future__ import annotations
+
+import secrets
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from ..accounts.forms import STRIP
+from ..orders.models import Fulfilment
+from .zones import is_valid_postcode
+
+
+def new_checkout_key() -> str:
+    return secrets.token_hex(16)
+
+
+class CheckoutForm(FlaskForm):
+    fulfilment = RadioField("How would you like it?", default=Fulfilment.PICKUP.value,
+                            choices=[SelectChoice(Fulfilment.PICKUP.value, "Pickup from the shop"),
+                                     SelectChoice(Fulfilment.DELIVERY.value, "Delivery")],
+                            validators=[DataRequired("Choose pickup or delivery")])
+    when = HiddenField()  # the radio buttons are drawn from the live slot list in the template
+    name = StringField("Full name", filters=STRIP, validators=[DataRequired("Enter your name"),
+                                                               Length(max=120, message="Use at most 120 characters")])
+    email = EmailField("Email address", filters=STRIP, validators=[
+        DataRequired("Enter your email address"), Length(max=254, message="Use at most 254 characters"),
+        Email("Enter an email address like name@example.com", check_deliverability=False)])
+    phone = TelField("Phone number", filters=STRIP, validators=[
+        DataRequired("Enter a phone number, so we can reach you about the order"),
+        Length(max=32, message="Use at most 32 characters"),
+        Regexp(r"^\+?[0-9 ()-]{6,31}$", message="Enter a phone number, like 0117 496 0000")])
+    # Required only for delivery: the checks are the validate_* methods below (an Optional()
+    # here would stop them from running on an empty field).
+    address_line = StringField("Street address", filters=STRIP,
+                               validators=[Length(max=200, message="Use at most 200 characters")])
+    city = StringField("Town or city", filters=STRIP,
+                       validators=[Length(max=100, message="Use at most 100 characters")])
+    postcode = StringField("Postcode", filters=STRIP,
+                           validators=[Length(max=10, message="Enter a postcode, like BS1 4QA")])
+    note = TextAreaField("Note for the kitchen (optional)", filters=STRIP,
+                         validators=[Optional(), Length(max=500, message="Use at most 500 characters")])
+    promo_code = StringField("Promo code", filters=STRIP,
+                             validators=[Optional(), Length(max=40, message="Use at most 40 characters")])
+    key = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    shown_total = HiddenField()
+
+    def validate_postcode(self, field):
+        if self.fulfilment.data != Fulfilment.DELIVERY.value:
+            return
+        if not field.data:
+            raise ValidationError("Enter the delivery postcode")
+        if not is_valid_postcode(field.data):
+            raise ValidationError("Enter a UK postcode, like BS1 4QA")
+
+    def validate_address_line(self, field):
+        if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:
+            raise ValidationError("Enter the street address for delivery")
+
+    def validate_city(self, field):
+        if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:
+            raise ValidationError("Enter the town or city for delivery")
+
+
+class CancelForm(FlaskForm):
+    key = HiddenField()

@@ -1,0 +1,28 @@
+"""Order totals. Prices include tax; the tax portion is shown, not added."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..core.money import to_money
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    discount: Decimal
+    delivery_fee: Decimal
+    total: Decimal
+    tax_included: Decimal
+
+
+def totals(subtotal: Decimal, discount: Decimal, delivery_fee: Decimal, tax_rate: Decimal) -> Totals:
+    """`discount` is already capped by the promo rules; it is capped again here so the total
+    can never go below zero whatever a caller passes."""
+    subtotal, delivery_fee = to_money(subtotal), to_money(delivery_fee)
+    discount = min(to_money(discount), subtotal + delivery_fee)
+    total = subtotal + delivery_fee - discount
+    tax = to_money(total * tax_rate / (Decimal(100) + tax_rate)) if tax_rate > 0 else ZERO
+    return Totals(subtotal=subtotal, discount=discount, delivery_fee=delivery_fee, total=total, tax_included=tax)

@@ -1,0 +1,112 @@
+"""`/checkout`: one page; every button posts the whole form. Without JavaScript the page comes
+back; with htmx only the form is swapped. Placing the order redirects to its page."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+
+from ..cart.session import current_cart
+from ..core.htmx import redirect_to, render
+from ..core.rules import RuleViolation, populate_errors
+from ..extensions import db, limiter
+from ..orders.models import Fulfilment
+from ..store.current import current_store
+from . import bp, service
+from .forms import CheckoutForm, new_checkout_key
+from .payments import PAYMENT_LABELS
+from .viewing import may_view, order_url, remember_order_token, request_context, when_words
+
+PROMO_LIMIT = "10/minute;60/hour"
+
+
+def _details(form: CheckoutForm) -> service.CheckoutDetails:
+    fulfilment = Fulfilment.DELIVERY if form.fulfilment.data == Fulfilment.DELIVERY.value else Fulfilment.PICKUP
+    return service.CheckoutDetails(
+        fulfilment=fulfilment, when=form.when.data or "", name=form.name.data or "", email=form.email.data or "",
+        phone=form.phone.data or "", note=form.note.data or "", address_line=form.address_line.data or "",
+        city=form.city.data or "", postcode=form.postcode.data or "", promo_code=form.promo_code.data or "")
+
+
+def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notices=()):
+    # Whatever is shown is what "Place order" will be checked against.
+    form.shown_total.data = str(quote.totals.total)
+    if not form.when.data:
+        form.when.data = service.ASAP if quote.asap else next(
+            (slot.value for day in quote.days for slot in day.slots if not slot.is_full), "")
+    for field, message in quote.problems:
+        target = getattr(form, field, None)
+        if target is not None and message not in target.errors:
+            target.errors = list(target.errors) + [message]
+    return render("checkout/page.html", "checkout", status=status, form=form, quote=quote, notices=list(notices),
+                  payment_label=PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery"
+                                               else "pay_at_pickup"])
+
+
+@bp.get("")
+def index():
+    form = CheckoutForm()
+    form.key.data = new_checkout_key()
+    if current_user.is_authenticated:
+        form.name.data, form.email.data, form.phone.data = current_user.name, current_user.email, current_user.phone
+    quote = service.quote(db.session, current_cart(), _details(form), request_context())
+    quote.problems = []  # nothing entered yet: no errors on first sight
+    return _page(form, quote)
+
+
+@bp.post("")
+@limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: not request.form.get("promo_code"))
+def submit():
+    form = CheckoutForm()
+    action = request.form.get("action", "place")
+    if action == "remove_promo":
+        form.promo_code.data = ""
+    if not form.key.data or len(form.key.data) != 32:
+        form.key.data = new_checkout_key()
+    ctx = request_context()
+    cart = current_cart()
+    quote = service.quote(db.session, cart, _details(form), ctx)
+    if action != "place":
+        form.validate()
+        # Only the parts the customer asked about get messages; the rest wait for "Place order".
+        for name in ("name", "email", "phone", "address_line", "city", "postcode", "note"):
+            if action != "update" or not getattr(form, name).data:
+                getattr(form, name).errors = []
+        if action == "apply_promo" and not form.promo_code.data:
+            form.promo_code.errors = ["Enter a promo code"]
+        has_errors = any(f.errors for f in form) or quote.problems
+        return _page(form, quote, status=422 if has_errors else 200)
+    replayed = service.find_by_key(db.session, form.key.data)
+    if replayed is not None:
+        # A double click or a resubmitted form: the first order is the answer, for its owner.
+        if may_view(replayed, None):
+            return redirect_to(order_url(replayed))
+        form.key.data = new_checkout_key()
+        form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
+        return _page(form, quote, status=422)
+    if not form.validate():
+        return _page(form, quote, status=422)
+    if form.shown_total.data != str(quote.totals.total):
+        return _page(form, quote, status=422, notices=[
+            "Your total has changed to reflect your choices. Please check it and place the order again."])
+    if cart is None:
+        form.form_errors.append("Your cart is empty, so there is nothing to order yet.")
+        return _page(form, quote, status=422)
+    store = current_store()
+    try:
+        placed = service.place_order(
+            db.session, cart, _details(form), form.key.data, ctx, store_name=store.name, currency=store.currency,
+            when_words=when_words,
+            link_for=lambda number, token: current_app.config["PUBLIC_URL"].rstrip("/")
+            + f"/orders/{number}?key={token}")
+    except RuleViolation as violation:
+        populate_errors(form, violation)
+        quote = service.quote(db.session, current_cart(), _details(form), ctx)
+        return _page(form, quote, status=422)
+    if placed.replayed:  # the same key won a race with this request
+        if may_view(placed.order, None):
+            return redirect_to(order_url(placed.order))
+        form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
+        return _page(form, quote, status=422)
+    cart.clear()
+    remember_order_token(placed.order.number, placed.access_token)
+    return redirect_to(order_url(placed.order, placed.access_token))

@@ -1,0 +1,1 @@
+"""Orders: what a checkout writes, and what customers and staff read afterwards."""

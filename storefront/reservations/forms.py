@@ -1,0 +1,140 @@
+"""Reservation forms. Searches are GET forms (shareable addresses, no CSRF); everything that
+writes is a POST form with CSRF. Limits match the columns."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, Form, HiddenField, SelectField, StringField, TelField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+
+from ..core.fields import WholeNumberField
+from ..core.security import new_token
+from .models import OCCASION_LABELS
+
+PARTY_MESSAGE = "Enter the number of guests as a whole number, like 4"
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+STRIP = [strip]
+
+
+class LenientTimeField(TimeField):
+    """A time input that accepts "19:30" and "19:30:00" (what some browsers send with step)."""
+
+    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
+        super().__init__(label, validators, format=["%H:%M", "%H:%M:%S"], **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+
+class StrictDateField(DateField):
+    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0] and len(valuelist[0]) > 10:
+            self.data = None
+            raise ValueError(self.message)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+
+DATE_MESSAGE = "Enter a real date, like 2026-06-12"
+
+
+def _date_field(label="Date"):
+    return StrictDateField(label, message=DATE_MESSAGE, validators=[InputRequired("Choose a date")])
+
+
+def _party_field(label="Number of guests"):
+    # Only "is it a whole number" here; the range (1 to the rules' maximum) is the service's call,
+    # with a message that names the limits.
+    return WholeNumberField(label, message=PARTY_MESSAGE, validators=[InputRequired("Enter the number of guests")])
+
+
+class SearchForm(Form):
+    """`/reservations?date=…&party=…&time=…`: the free times for a day."""
+
+    date = _date_field()
+    party = _party_field()
+    time = LenientTimeField("Preferred time (optional)", message="Enter a time like 19:30",
+                            validators=[Optional()])
+
+
+class ChangeSearchForm(Form):
+    date = _date_field("New date")
+    party = _party_field()
+
+
+_name = [DataRequired("Enter your name"), Length(max=120, message="Use at most 120 characters")]
+_email = [DataRequired("Enter your email address"), Length(max=254, message="Use at most 254 characters"),
+          Email("Enter an email address like name@example.com", check_deliverability=False)]
+_phone = [DataRequired("Enter a phone number, so we can reach you if plans change"),
+          Length(max=32, message="Use at most 32 characters"),
+          Regexp(r"^\+?[0-9 ()-]{6,31}$", message="Enter a phone number, like 020 7946 0000")]
+
+
+def occasion_choices() -> list[tuple[str, str]]:
+    return [("", "None")] + [(o.value, label) for o, label in OCCASION_LABELS.items()]
+
+
+class GuestDetails(FlaskForm):
+    name = StringField("Full name", validators=_name, filters=STRIP)
+    email = EmailField("Email address", validators=_email, filters=STRIP)
+    phone = TelField("Phone number", validators=_phone, filters=STRIP)
+    occasion = SelectField("Occasion (optional)", choices=occasion_choices(), default="", validate_choice=True)
+    special_requests = TextAreaField("Special requests (optional)", filters=STRIP, validators=[
+        Optional(), Length(max=500, message="Use at most 500 characters")])
+    # The one-time key: a double submit of this form books once.
+    key = HiddenField(validators=[DataRequired("This form is missing its key. Please reload the page."),
+                                  Length(min=16, max=64, message="Please reload the page and try again.")])
+
+    def fill_key(self) -> None:
+        if not self.key.data:
+            self.key.data = new_token()
+
+
+class BookForm(GuestDetails):
+    """Guest details for a chosen time; the time and party travel as hidden fields."""
+
+    start = HiddenField()
+    party = HiddenField()
+
+
+class RequestForm(GuestDetails):
+    """A request for a party above the online maximum."""
+
+    date = _date_field()
+    time = LenientTimeField("Time", message="Enter a time like 19:30", validators=[InputRequired("Choose a time")])
+    party = _party_field()
+
+
+class ChangeForm(FlaskForm):
+    start = HiddenField()
+    party = HiddenField()
+
+
+class CancelForm(FlaskForm):
+    """Only the CSRF token."""
+
+
+class WaitlistForm(FlaskForm):
+    date = _date_field()
+    party = _party_field()
+    window_start = LenientTimeField("Earliest time", message="Enter a time like 18:00",
+                                    validators=[InputRequired("Enter the earliest time you could come")])
+    window_end = LenientTimeField("Latest time", message="Enter a time like 21:00",
+                                  validators=[InputRequired("Enter the latest time you could come")])
+    name = StringField("Full name", validators=_name, filters=STRIP)
+    email = EmailField("Email address", validators=_email, filters=STRIP)
+    phone = TelField("Phone number", validators=_phone, filters=STRIP)

@@ -1,0 +1,64 @@
+"""The shop as this request sees it: its settings row (read once per request), today's hours,
+and money and times worded in its currency, locale and zone. Views and templates share these."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime, format_time
+from flask import Flask, current_app, g
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..core.money import format_money
+from ..extensions import db
+from .models import StoreSettings
+from .service import StoreDefaults, get_settings, open_state, store_zone
+
+
+def store_defaults(app: Flask) -> StoreDefaults:
+    c = app.config
+    return StoreDefaults(c["STORE_NAME"], c["STORE_TIMEZONE"], c["STORE_CURRENCY"], c["STORE_LOCALE"])
+
+
+def current_store():
+    """The settings row, read once per request. When the database is down the error page still
+    needs a shop name, so the defaults stand in."""
+    if "store" not in g:
+        try:
+            g.store = get_settings(db.session, store_defaults(current_app))
+        except SQLAlchemyError:
+            db.session.rollback()
+            g.store = StoreSettings(**dataclasses.asdict(store_defaults(current_app)))
+    return g.store
+
+
+def current_open_state():
+    """Today's hours and whether the shop is open now, or None when the database is down."""
+    if "open_state" not in g:
+        try:
+            g.open_state = open_state(db.session, store_zone(current_store()))
+        except SQLAlchemyError:
+            db.session.rollback()
+            g.open_state = None
+    return g.open_state
+
+
+def money(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    store = current_store()
+    return format_money(amount, store.currency, store.locale)
+
+
+def local_datetime(moment: datetime, fmt: str = "medium") -> str:
+    store = current_store()
+    return format_datetime(moment, fmt, tzinfo=store_zone(store), locale=store.locale)
+
+
+def local_time(value, fmt: str = "short") -> str:
+    return format_time(value, fmt, locale=current_store().locale)
+
+
+def local_date(value, fmt: str = "full") -> str:
+    return format_date(value, fmt, locale=current_store().locale)

@@ -1,0 +1,80 @@
+"""Driving the checkout through the test client, as a browser form would."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from storefront.checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoKind
+from storefront.extensions import db
+from tests.support.builders import make_hours, make_store
+from tests.support.html import csrf_from
+
+# Friday 20 November 2026, 10:00 in London (GMT): the shop in these tests is open 08:00–17:00.
+FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def open_shop(**rules) -> None:
+    make_store()
+    for weekday in range(7):
+        make_hours(weekday, "08:00", "17:00")
+    values = dict(preparation_minutes=20, slot_minutes=15, orders_per_slot=3, last_order_minutes=15, days_ahead=7,
+                  cancel_minutes=60, tax_rate=Decimal("20.00"))
+    values.update(rules)
+    db.session.add(OrderingRules(**values))
+    db.session.add(DeliveryZone(name="Centre", postcode_prefixes="BS1 BS2", fee=Decimal("2.50"),
+                                minimum_order=Decimal("12.00")))
+    db.session.commit()
+
+
+def make_promo(code: str, **fields) -> PromoCode:
+    values = dict(kind=PromoKind.PERCENT, value=Decimal("10"))
+    values.update(fields)
+    promo = PromoCode(code=code, **values)
+    db.session.add(promo)
+    db.session.commit()
+    return promo
+
+
+def hidden(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html) or \
+        re.search(rf'type="hidden" name="{name}" value="([^"]*)"', html)
+    return match.group(1) if match else ""
+
+
+class CheckoutClient:
+    def __init__(self, client):
+        self.client = client
+
+    def token(self) -> str:
+        return csrf_from(self.client.get("/").data)
+
+    def add(self, product_id: int, quantity: int = 1):
+        return self.client.post("/cart/add", data={"csrf_token": self.token(), "product_id": product_id,
+                                                   "quantity": quantity})
+
+    def page(self) -> str:
+        return self.client.get("/checkout").get_data(as_text=True)
+
+    def form(self, **overrides) -> dict:
+        html = self.page()
+        selected = re.search(r'<option value="([^"]+)" selected', html)
+        data = {"csrf_token": csrf_from(html), "key": hidden(html, "key"), "shown_total": hidden(html, "shown_total"),
+                "fulfilment": "pickup", "when": selected.group(1) if selected else "",
+                "name": "Robin Rye", "email": "robin@example.com", "phone": "0117 496 0000", "note": "",
+                "promo_code": "", "action": "place"}
+        data.update(overrides)
+        return data
+
+    def post(self, data: dict, **kwargs):
+        return self.client.post("/checkout", data=data, **kwargs)
+
+    def quote_total(self, data: dict) -> str:
+        """What the page shows for these choices (as "Update options" would)."""
+        response = self.post({**data, "action": "update"})
+        return hidden(response.get_data(as_text=True), "shown_total")
+
+    def place(self, **overrides):
+        data = self.form(**overrides)
+        data["shown_total"] = self.quote_total(data)
+        return self.post(data)

@@ -1,0 +1,202 @@
+"""Checkout rules without HTTP: promo codes, totals, delivery zones, slots and the clock."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storefront.checkout import promo as promos
+from storefront.checkout import slots
+from storefront.checkout.models import DeliveryZone, OrderingRules, OrderType, PromoCode, PromoKind, SlotBooking
+from storefront.checkout.pricing import totals
+from storefront.checkout.zones import is_valid_postcode, zone_for
+from storefront.core.rules import RuleViolation
+from storefront.core.time import zone
+from storefront.extensions import db
+from tests.support.builders import make_closure, make_hours
+
+LONDON = zone("Europe/London")
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500"), places=2)
+
+
+def line(total: str, product_id=1, category_id=1):
+    return promos.PricedLine(product_id=product_id, category_id=category_id, total=Decimal(total))
+
+
+def code(**fields) -> PromoCode:
+    values = dict(code="TEST", kind=PromoKind.PERCENT, value=Decimal("10"), is_active=True, uses_count=0,
+                  order_type=OrderType.ANY, category_ids=[], product_ids=[], min_subtotal=None, max_discount=None,
+                  starts_at=None, ends_at=None, usage_limit=None, per_customer_limit=None)
+    values.update(fields)
+    return PromoCode(**values)
+
+
+def reason(promo, lines=None, fulfilment="pickup", **kwargs) -> str:
+    with pytest.raises(RuleViolation) as caught:
+        promos.evaluate(promo, lines=lines or [line("10.00")], fulfilment=fulfilment, now=NOW,
+                        format_money=lambda m: f"£{m}", **kwargs)
+    (field, message), = caught.value.reasons
+    assert field == "promo_code"
+    return message
+
+
+@pytest.mark.no_db
+class TestPromoReasons:
+    def test_unknown_or_inactive(self):
+        assert reason(None) == "We don’t recognise that code. Check it and try again."
+        assert reason(code(is_active=False)).startswith("We don’t recognise")
+
+    def test_not_started_and_expired(self):
+        assert reason(code(starts_at=NOW + timedelta(days=2))) == "This code starts on 2026-11-22."
+        assert reason(code(ends_at=NOW - timedelta(days=1))) == "This code expired on 2026-11-19."
+
+    def test_minimum_spend_is_inclusive_and_says_how_much_more(self):
+        assert reason(code(min_subtotal=Decimal("15.00"))) == "Spend £5.00 more to use this code (minimum £15.00)."
+        ok = promos.evaluate(code(min_subtotal=Decimal("10.00")), lines=[line("10.00")], fulfilment="pickup",
+                             now=NOW, format_money=str)
+        assert ok.amount == Decimal("1.00")
+
+    def test_usage_limits(self):
+        assert reason(code(usage_limit=10, uses_count=10)) == "This code has been fully used."
+        assert reason(code(per_customer_limit=1), customer_uses=1) == "You have already used this code."
+
+    def test_scope_and_order_type(self):
+        scoped = code(category_ids=[7])
+        assert reason(scoped, [line("10.00", category_id=1)]) == "Nothing in your cart qualifies for this code."
+        assert reason(code(order_type=OrderType.DELIVERY)) == "This code is for delivery orders only."
+        assert reason(code(kind=PromoKind.FREE_DELIVERY)) == "This code gives free delivery: choose delivery to use it."
+
+    def test_scoped_discount_counts_only_qualifying_lines(self):
+        scoped = code(kind=PromoKind.FIXED, value=Decimal("5.00"), product_ids=[2])
+        result = promos.evaluate(scoped, lines=[line("20.00", 1), line("3.00", 2)], fulfilment="pickup", now=NOW,
+                                 format_money=str)
+        assert result.amount == Decimal("3.00")  # never more than the qualifying £3
+
+
+@pytest.mark.no_db
+@given(qualifying=money, value=st.decimals(min_value=0, max_value=200, places=2),
+       kind=st.sampled_from([PromoKind.PERCENT, PromoKind.FIXED]),
+       cap=st.none() | st.decimals(min_value=0, max_value=100, places=2))
+def test_a_discount_never_exceeds_the_discountable_amount(qualifying, value, kind, cap):
+    amount = promos.amount_off(code(kind=kind, value=value, max_discount=cap), qualifying)
+    assert Decimal("0") <= amount <= qualifying
+    assert cap is None or amount <= cap
+    assert amount == amount.quantize(Decimal("0.01"))
+
+
+@pytest.mark.no_db
+@given(subtotal=money, discount=st.decimals(min_value=0, max_value=1000, places=2),
+       fee=st.decimals(min_value=0, max_value=20, places=2), rate=st.decimals(min_value=0, max_value=30, places=2))
+def test_the_total_is_never_negative_and_adds_up(subtotal, discount, fee, rate):
+    result = totals(subtotal, discount, fee, rate)
+    assert result.total >= 0
+    assert result.total == result.subtotal + result.delivery_fee - result.discount
+    assert Decimal("0") <= result.tax_included <= result.total
+
+
+@pytest.mark.no_db
+def test_percent_discounts_and_tax_round_half_up_to_the_cent():
+    assert promos.amount_off(code(value=Decimal("10")), Decimal("0.05")) == Decimal("0.01")   # 0.005 → 0.01
+    assert promos.amount_off(code(value=Decimal("12.5")), Decimal("0.20")) == Decimal("0.03")  # 0.025 → 0.03
+    assert totals(Decimal("6.00"), Decimal("0"), Decimal("0"), Decimal("20")).tax_included == Decimal("1.00")
+
+
+@pytest.mark.no_db
+@pytest.mark.parametrize("raw, valid", [("BS1 4QA", True), ("bs14qa", True), ("SW1A 1AA", True),
+                                        ("12345", False), ("", False), ("BS1 4QAX", False)])
+def test_uk_postcodes(raw, valid):
+    assert is_valid_postcode(raw) is valid
+
+
+def test_delivery_zone_by_longest_prefix(app_ctx):
+    db.session.add_all([DeliveryZone(name="Centre", postcode_prefixes="BS1", fee=Decimal("2.50")),
+                        DeliveryZone(name="Anywhere BS", postcode_prefixes="BS", fee=Decimal("6.00")),
+                        DeliveryZone(name="Closed", postcode_prefixes="BS3", fee=Decimal("1.00"), is_active=False)])
+    db.session.commit()
+    assert zone_for(db.session, "bs1 4qa").name == "Centre"
+    assert zone_for(db.session, "BS10 5AB").name == "Anywhere BS"  # BS1 is not a prefix of BS10
+    assert zone_for(db.session, "BS3 1AA").name == "Anywhere BS"   # inactive zones are ignored
+    assert zone_for(db.session, "SW1A 1AA") is None
+
+
+# --- slots ------------------------------------------------------------------------------------
+
+def rules(**fields) -> OrderingRules:
+    values = dict(preparation_minutes=20, slot_minutes=15, orders_per_slot=2, last_order_minutes=15,
+                  days_ahead=7, cancel_minutes=60, tax_rate=Decimal("20"))
+    values.update(fields)
+    return OrderingRules(**values)
+
+
+def local_times(days, on: date) -> list[str]:
+    for day in days:
+        if day.day == on:
+            return [s.local.strftime("%H:%M") for s in day.slots]
+    return []
+
+
+def test_slots_follow_periods_lead_time_and_cutoff(app_ctx):
+    make_hours(4, "08:00", "09:00")   # Friday
+    make_hours(4, "17:00", "17:45")
+    now = datetime(2026, 11, 20, 8, 5, tzinfo=UTC)  # 08:05 in London (GMT)
+    days = slots.available_days(db.session, rules(), LONDON, now)
+    # 20 minutes to prepare: 08:30 is first; last orders 15 minutes before closing.
+    assert local_times(days, date(2026, 11, 20)) == ["08:30", "08:45", "17:00", "17:15", "17:30"]
+    assert local_times(days, date(2026, 11, 27)) == ["08:00", "08:15", "08:30", "08:45", "17:00", "17:15", "17:30"]
+    assert local_times(days, date(2026, 11, 21)) == []  # no hours on Saturday
+
+
+def test_closures_remove_whole_days_and_full_slots_are_marked(app_ctx):
+    make_hours(4, "08:00", "08:45")
+    make_closure(date(2026, 11, 27), reason="Training")
+    first = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    db.session.add(SlotBooking(slot_start=first, orders_count=2))
+    db.session.commit()
+    days = slots.available_days(db.session, rules(preparation_minutes=0), LONDON, first - timedelta(minutes=30))
+    assert local_times(days, date(2026, 11, 27)) == []
+    full = {s.local.strftime("%H:%M"): s.is_full for s in days[0].slots}
+    assert full == {"08:00": True, "08:15": False, "08:30": False}
+
+
+def test_spring_forward_skips_times_that_do_not_exist(app_ctx):
+    # Sunday 29 March 2026, London: 01:00 GMT becomes 02:00 BST; 01:00–01:59 never happen.
+    make_hours(6, "00:00", "03:15")
+    now = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+    days = slots.available_days(db.session, rules(), LONDON, now)
+    times = local_times(days, date(2026, 3, 29))
+    assert times == ["00:00", "00:15", "00:30", "00:45", "02:00", "02:15", "02:30", "02:45", "03:00"]
+    starts = [s.start for d in days if d.day == date(2026, 3, 29) for s in d.slots]
+    assert starts[3] == datetime(2026, 3, 29, 0, 45, tzinfo=UTC) and starts[4] == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+
+
+def test_fall_back_offers_the_repeated_hour_once(app_ctx):
+    # Sunday 25 October 2026, London: 02:00 BST becomes 01:00 GMT; 01:00–01:59 happen twice.
+    make_hours(6, "00:30", "02:15")
+    days = slots.available_days(db.session, rules(), LONDON, datetime(2026, 10, 24, 12, 0, tzinfo=UTC))
+    times = local_times(days, date(2026, 10, 25))
+    assert times == ["00:30", "00:45", "01:00", "01:15", "01:30", "01:45", "02:00"]
+    assert len(set(times)) == len(times)
+    assert all(s.start.tzinfo == UTC for d in days for s in d.slots)
+
+
+def test_asap_only_while_open_and_before_last_orders(app_ctx):
+    make_hours(4, "08:00", "17:00")
+    friday = lambda h, m: datetime(2026, 11, 20, h, m, tzinfo=UTC)  # noqa: E731  London is on GMT
+    assert slots.asap_time(db.session, rules(), LONDON, friday(7, 59)) is None
+    assert slots.asap_time(db.session, rules(), LONDON, friday(12, 0)) == friday(12, 20)
+    assert slots.asap_time(db.session, rules(), LONDON, friday(16, 45)) == friday(17, 5)
+    assert slots.asap_time(db.session, rules(), LONDON, friday(16, 46)) is None
+    make_closure(date(2026, 11, 20))
+    assert slots.asap_time(db.session, rules(), LONDON, friday(12, 0)) is None
+
+
+@pytest.mark.no_db
+def test_slot_values_are_utc_instants():
+    assert slots.parse_slot_value("2026-11-20T08:30Z") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    for bad in ("", "tomorrow", "2026-13-40T99:99Z", None, "2026-11-20 08:30"):
+        assert slots.parse_slot_value(bad) is None
