@@ -12,6 +12,7 @@ from ..core.htmx import is_htmx, redirect_to, render
 from ..core.rules import RuleViolation
 from ..core.security import safe_next
 from ..extensions import db
+from ..menu.models import Product
 from ..store.current import money
 from . import bp, service
 from .forms import AddToCartForm, EmptyForm, UpdateLineForm
@@ -115,6 +116,8 @@ def add():
         abort(404)
     except RuleViolation as violation:
         return _answer(violation.reasons[0][1], ok=False, back=back)
+    if request.form.get("undo") and outcome.quantity == form.quantity.data:
+        return _answer(f"Put {outcome.quantity} × {outcome.product.name} back in your cart.", ok=True, back=back)
     return _answer(outcome.message, ok=True, back=back)
 
 
@@ -130,8 +133,11 @@ def update(product_id: int):
     form = UpdateLineForm()
     back = url_for("cart.view")
     if not form.validate():
-        return _answer(form.quantity.errors[0] if form.quantity.errors else "Please try again.", ok=False,
-                       back=back, cart_region=True)
+        message = form.quantity.errors[0] if form.quantity.errors else "Please try again."
+        product = db.session.get(Product, product_id)
+        if product is not None:
+            message = f"{message} for {product.name}."
+        return _answer(message, ok=False, back=back, cart_region=True)
     try:
         outcome = service.set_quantity(db.session, _cart_or_404(), product_id, form.quantity.data)
     except service.NotInCart:

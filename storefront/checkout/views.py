@@ -10,7 +10,7 @@ from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation, populate_errors
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
-from ..store.current import current_store
+from ..store.current import current_store, money
 from . import bp, service
 from .forms import CheckoutForm, new_checkout_key
 from .payments import PAYMENT_LABELS
@@ -57,7 +57,10 @@ def index():
 @limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: not request.form.get("promo_code"))
 def submit():
     form = CheckoutForm()
-    action = request.form.get("action", "place")
+    # No button named: the pickup/delivery radio posting itself through htmx, or Enter in a text
+    # box under htmx (which sends no submitter). Both mean "show me", as Enter does without
+    # JavaScript (the first submit button is "Update options"); only "Place order" places.
+    action = request.form.get("action", "update")
     if action == "remove_promo":
         form.promo_code.data = ""
     if not form.key.data or len(form.key.data) != 32:
@@ -86,8 +89,11 @@ def submit():
     if not form.validate():
         return _page(form, quote, status=422)
     if form.shown_total.data != str(quote.totals.total):
-        return _page(form, quote, status=422, notices=[
-            "Your total has changed to reflect your choices. Please check it and place the order again."])
+        # In the error summary (an alert that takes focus), not a quiet notice: the customer pressed
+        # "Place order" and must learn, with a screen reader too, why nothing was placed.
+        form.form_errors.append(f"Your total has changed to {money(quote.totals.total)} to reflect your choices. "
+                                "Please check it and place the order again.")
+        return _page(form, quote, status=422)
     if cart is None:
         form.form_errors.append("Your cart is empty, so there is nothing to order yet.")
         return _page(form, quote, status=422)

@@ -152,7 +152,7 @@ def test_bad_quantities_get_a_clear_message_and_change_nothing(shopper, products
 def test_bad_line_updates_get_a_clear_message(shopper, products, quantity):
     shopper.add(products["bun"], 2)
     response = shopper.update(products["bun"], quantity, headers=HTMX)
-    assert response.status_code == 422 and "Enter a whole number from 0 to 99" in text(response)
+    assert response.status_code == 422 and "Enter a whole number from 0 to 99 for Cinnamon bun." in text(response)
     assert shopper.lines() == {"Cinnamon bun": 2}
 
 

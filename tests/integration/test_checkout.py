@@ -357,3 +357,13 @@ def test_checkout_statement_count_does_not_grow_with_the_cart(checkout, count_qu
     with count_queries() as many:
         checkout.page()
     assert few.count == many.count
+
+
+def test_promo_attempts_are_rate_limited_with_a_friendly_page(checkout, shop):
+    checkout.add(shop["loaf"])
+    data = {**checkout.form(), "action": "apply_promo"}
+    statuses = [checkout.post({**data, "promo_code": f"GUESS{i}"}).status_code for i in range(11)]
+    assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    assert "Too many attempts" in text(checkout.post({**data, "promo_code": "GUESS99"}))
+    # Posts without a code (changing pickup/delivery, say) are not promo attempts.
+    assert checkout.post({**data, "promo_code": "", "action": "update"}).status_code in (200, 422)
