@@ -24,7 +24,9 @@ class MenuFilterForm(Form):
     category = SelectField("Category", validate_choice=True)
     diet = CheckboxesField("Dietary needs", choices=choices(DIETS))
     free_from = CheckboxesField("Leave out anything containing", choices=choices(ALLERGENS))
-    sort = SelectField("Sort by", choices=choices(SORTS), default="featured")
+    # "Recommended" is the best match when searching and our featured order otherwise.
+    sort = SelectField("Sort by", default="", choices=[SelectChoice("", "Recommended")] + [
+        SelectChoice(value, label) for value, label in SORTS.items() if value not in ("featured", "relevance")])
     page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=10_000)])
 
     def __init__(self, formdata, categories):

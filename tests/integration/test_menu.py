@@ -88,9 +88,12 @@ def test_search_finds_by_word_prefix_on_either_engine(client, bakery, query, exp
 
 
 def test_search_results_put_name_matches_first(client, app_ctx):
-    make_product("Plain bun", description="Pairs well with chocolate spread.")
+    make_product("Plain bun", description="Pairs well with chocolate spread.", is_featured=True)
     make_product("Chocolate bun", description="A soft bun.")
     assert names(client.get("/menu?q=chocolate")) == ["Chocolate bun", "Plain bun"]
+    # "Recommended" (what the sort box sends by default) means best match while searching.
+    assert names(client.get("/menu?q=chocolate&sort=")) == ["Chocolate bun", "Plain bun"]
+    assert names(client.get("/menu?sort=")) == ["Plain bun", "Chocolate bun"]  # featured first
 
 
 @pytest.mark.parametrize("query", ["'; DROP TABLE products; --", "<script>alert(1)</script>", "%", "_", "\\",
@@ -191,6 +194,9 @@ def test_htmx_search_answers_only_the_results_and_keeps_the_address_in_step(clie
                         headers={**HTMX, "HX-Target": "results", "HX-Trigger": "q"})
     assert "<html" not in text(typing) and 'data-hx-swap-oob="innerHTML"' in text(typing)
     assert typing.headers["HX-Replace-Url"] == "/menu?q=choc"
+    # The tabs come along out of band, so their links keep the new search.
+    assert re.search(r'<nav id="category-tabs"[^>]*data-hx-swap-oob="true"', text(typing))
+    assert 'href="/menu?q=choc&amp;category=cakes"' in text(typing)
     assert "HX-Request" in typing.headers["Vary"]
     filtering = client.get("/menu?diet=vegan", headers={**HTMX, "HX-Target": "results", "HX-Trigger": "menu-filters"})
     assert filtering.headers["HX-Push-Url"] == "/menu?diet=vegan"
