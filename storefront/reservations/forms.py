@@ -3,8 +3,9 @@ writes is a POST form with CSRF. Limits match the columns."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, Form, HiddenField, SelectField, StringField, TelField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+from wtforms import (DateField, EmailField, Form, HiddenField, SelectChoice, SelectField, StringField, TelField,
+                     TextAreaField, TimeField)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..core.fields import WholeNumberField
 from ..core.security import new_token
@@ -84,14 +85,18 @@ _phone = [DataRequired("Enter a phone number, so we can reach you if plans chang
           Regexp(r"^\+?[0-9 ()-]{6,31}$", message="Enter a phone number, like 020 7946 0000")]
 
 
-def occasion_choices() -> list[tuple[str, str]]:
-    return [("", "None")] + [(o.value, label) for o, label in OCCASION_LABELS.items()]
+def occasion_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "None")] + [SelectChoice(o.value, label) for o, label in OCCASION_LABELS.items()]
 
 
 class GuestDetails(FlaskForm):
     name = StringField("Full name", validators=_name, filters=STRIP)
     email = EmailField("Email address", validators=_email, filters=STRIP)
     phone = TelField("Phone number", validators=_phone, filters=STRIP)
+
+    def validate_window_end(self, field) -> None:
+        if field.data and self.window_start.data and field.data <= self.window_start.data:
+            raise ValidationError("The latest time must be after the earliest time.")
     occasion = SelectField("Occasion (optional)", choices=occasion_choices(), default="", validate_choice=True)
     special_requests = TextAreaField("Special requests (optional)", filters=STRIP, validators=[
         Optional(), Length(max=500, message="Use at most 500 characters")])
@@ -138,3 +143,7 @@ class WaitlistForm(FlaskForm):
     name = StringField("Full name", validators=_name, filters=STRIP)
     email = EmailField("Email address", validators=_email, filters=STRIP)
     phone = TelField("Phone number", validators=_phone, filters=STRIP)
+
+    def validate_window_end(self, field) -> None:
+        if field.data and self.window_start.data and field.data <= self.window_start.data:
+            raise ValidationError("The latest time must be after the earliest time.")

@@ -62,7 +62,7 @@ SETTING_FIELDS = ("slot_minutes", "buffer_minutes", "min_notice_minutes", "horiz
 
 def load_rules(session: Session) -> Rules:
     row = session.scalars(sa.select(ReservationSettings).order_by(ReservationSettings.id).limit(1)).first()
-    turns = tuple(session.execute(sa.select(TurnTime.party_from, TurnTime.minutes)
-                                  .order_by(TurnTime.party_from)).tuples())
+    turns = tuple((party_from, minutes) for party_from, minutes in session.execute(
+        sa.select(TurnTime.party_from, TurnTime.minutes).order_by(TurnTime.party_from)))
     values = {name: getattr(row, name) for name in SETTING_FIELDS} if row is not None else {}
     return Rules(**values, turn_times=turns or DEFAULT_TURN_TIMES)

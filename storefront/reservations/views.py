@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 import redis as redis_lib
 from flask import Response, current_app, flash, request, url_for
@@ -78,11 +79,13 @@ def _populate(form, violation: RuleViolation) -> None:
 
 
 def _guest(form) -> service.Guest:
-    occasion = form.occasion.data if hasattr(form, "occasion") else ""
+    """The diner's details from a booking, request or waitlist form (the last has no occasion)."""
+    occasion = getattr(form, "occasion", None)
+    requests = getattr(form, "special_requests", None)
     return service.Guest(
         name=form.name.data, email=form.email.data, phone=form.phone.data,
-        occasion=Occasion(occasion) if occasion else None,
-        special_requests=form.special_requests.data or "" if hasattr(form, "special_requests") else "",
+        occasion=Occasion(occasion.data) if occasion is not None and occasion.data else None,
+        special_requests=(requests.data or "") if requests is not None else "",
         user_id=current_user.id if current_user.is_authenticated else None)
 
 
@@ -187,23 +190,28 @@ def book():
         form.start.data, form.party.data = request.args.get("start", ""), request.args.get("party", "")
         form.fill_key()
         _prefill(form)
+    elif request.form.get("alternative"):
+        # One of the other free times offered after the first choice was taken.
+        form.start.data = request.form["alternative"]
     start, party = parse_slot_value(form.start.data), parse_party(form.party.data)
     tz = shop().tz
     slot = make_slot(start, tz) if start else None
     alternatives = None
-    if start is None or party is None:
+    details = slot is not None and party is not None  # show the details form
+    if not details:
         form.form_errors.append("Choose a time from the list of free times first.")
     elif request.method == "GET":
-        # Tell the diner now, not after they have typed their details, if the time is gone.
+        # Tell the diner now, not after they have typed their details, if the time can't be had.
         try:
             check = service.check_choice(db.session, start=start, party=party, tz=tz)
         except RuleViolation as violation:
             _populate(form, violation)
+            details = False
         else:
             if not check.wanted_free:
                 form.form_errors.append(f"Sorry, {slot_time(slot)} is no longer free for {emails.guests(party)}. "
                                         "Please choose another time.")
-                alternatives = check
+                alternatives, details = check, False
     elif form.validate_on_submit():
         token = _token_for(form.key.data)
         try:
@@ -216,15 +224,16 @@ def book():
             return _booked_answer(booked, token, f"Your table is booked. We have emailed the details to "
                                                  f"{booked.reservation.email}.")
     status = 422 if form.errors or form.form_errors else 200
+    policy = emails.cancellation_policy(service.load_rules(db.session).cutoff, shop())
     return render("reservations/book.html", "form", status=status, form=form, slot=slot, party=party,
-                  alternatives=alternatives, policy=emails.cancellation_policy(service.load_rules(db.session).cutoff, shop()),
-                  book_url=book_url, search_url=search_url)
+                  details=details, alternatives=alternatives, policy=policy, book_url=book_url,
+                  search_url=search_url)
 
 
 @bp.route("/request", methods=["GET", "POST"])
 @limiter.limit(BOOKING_LIMIT, methods=["POST"])
 def request_table():
-    form = RequestForm(request.args if request.method == "GET" else None)
+    form = RequestForm(request.args) if request.method == "GET" else RequestForm()
     tz = shop().tz
     window = service.booking_window(db.session, tz)
     if request.method == "GET":
@@ -295,7 +304,8 @@ def manage(access: Access):
 def calendar(access: Access):
     manage_url = external("reservations.manage", **access.values)
     body = ics.calendar_file(access.reservation, shop(), manage_url=manage_url if access.token else None,
-                             uid_domain=request.host.split(":")[0] or "localhost", now=utcnow())
+                             uid_domain=urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost",
+                             now=utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="booking-{access.reservation.reference}.ics"'
     return response
@@ -311,9 +321,14 @@ def change(access: Access):
     change_form = ChangeForm()
     result = None
     status = 200
-    if request.method == "GET" and not ("date" in request.args or "party" in request.args):
-        search_form.date.data, search_form.party.data = reservation.local_date, reservation.party_size
-    if request.method == "POST":
+    searchable = True
+    if request.method == "GET":
+        if "date" in request.args or "party" in request.args:
+            searchable = search_form.validate()
+            status = 200 if searchable else 422
+        else:
+            search_form.date.data, search_form.party.data = reservation.local_date, reservation.party_size
+    else:
         start, party = parse_slot_value(change_form.start.data), parse_party(change_form.party.data)
         if change_form.validate_on_submit():
             if start is None or party is None:
@@ -329,11 +344,12 @@ def change(access: Access):
                     flash(f"Your booking is changed to {booking_when(start)} for {emails.guests(party)}.", "success")
                     return redirect_to(access.url("manage"))
         status = 422
-        local = start.astimezone(tz) if start else reservation.starts_at.astimezone(tz)
-        search_form.date.data = local.date()
-        search_form.party.data = party or reservation.party_size
-    if options.can_change and search_form.date.data and search_form.party.data is not None and \
-            (request.method == "POST" or search_form.validate()):
+        # Show the free times of the day asked for, or of the booking's own day when that one can't be.
+        day = start.astimezone(tz).date() if start else reservation.local_date
+        search_form.date.data = day if window.today <= day <= window.last else reservation.local_date
+        search_form.party.data = (party if party is not None and 1 <= party <= window.rules.max_party_online
+                                  else reservation.party_size)
+    if options.can_change and searchable:
         try:
             result = service.search(db.session, day=search_form.date.data, party=search_form.party.data,
                                     wanted_time=None, tz=tz, exclude_reservation_id=reservation.id)
@@ -343,8 +359,7 @@ def change(access: Access):
         except RuleViolation as violation:
             result = None
             populate_errors(search_form, violation)
-    if request.method == "GET" and (search_form.errors or search_form.form_errors):
-        status = 422
+            status = 422
     response = render("reservations/change.html", "finder", status=status, access=access, reservation=reservation,
                       options=options, search_form=search_form, change_form=change_form, result=result,
                       window=window)

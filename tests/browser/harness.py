@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import urldefrag
 
-from playwright.sync_api import Browser, Page, Response, Route
+from playwright.sync_api import Browser, Page, Response, Route, expect
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = "/__test__/axe.min.js"
@@ -176,6 +176,10 @@ def check_page(page: Page, nu_checker, where: str) -> None:
     the no-JS page got (a fresh GET would lose a flash message or a POST's error re-render)."""
     watch = watch_of(page)
     page.wait_for_load_state("load")
+    if watch.js_enabled:
+        # Audit the page at rest: no htmx request, swap or settle under way (a half-swapped
+        # page, or a transition caught half-way, is not what the user ends up looking at).
+        expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
     watch.settle()
 
     document = watch.document

@@ -118,13 +118,12 @@ def menu_update(page: Page, *, js: bool):
 
 
 def check(page: Page, nu_checker, where: str) -> None:
-    """`check_page` once the page has come to rest: no htmx request, swap or settle under way and
-    the "Updating…" indicator faded out (its 150 ms fade would otherwise be measured for contrast
-    half-way, as text that is about to disappear)."""
+    """`check_page` once the page has come to rest: no htmx request, swap or settle under way, and
+    the "Updating…" indicator hidden again."""
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
     loading = page.locator("#menu-loading")
     if loading.count():
-        expect(loading).to_have_css("opacity", "0")
+        expect(loading).to_have_css("visibility", "hidden")
     check_page(page, nu_checker, where)
 
 

@@ -1,0 +1,376 @@
+"""Reservations over HTTP: find a time, book, the confirmation email with its manage link and
+calendar file, change, cancel, the waitlist, large-party requests, the account page, htmx
+answers, statement counts and the rate limit."""
+from __future__ import annotations
+
+import html as html_lib
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from storefront.core.outbox import OutboxMessage
+from storefront.core.time import utcnow
+from storefront.extensions import db
+from storefront.reservations.models import (Reservation, ReservationStatus, TableClaim, WaitlistEntry,
+                                            WaitlistStatus)
+from tests.support.builders import PASSWORD, make_store, make_user
+from tests.support.html import csrf_from
+from tests.support.reservations import (future_day, local, make_combination, make_reservation, make_rules,
+                                        make_table, open_every_day)
+
+HTMX = {"HX-Request": "true"}
+DETAILS = {"name": "Robin Rye", "email": "robin@example.com", "phone": "0117 496 0000", "occasion": "birthday",
+           "special_requests": "A high chair, please."}
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def hidden(page: str, name: str) -> str:
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)
+    assert match, f"no hidden {name} field"
+    return html_lib.unescape(match.group(1))
+
+
+def book_links(page: str) -> list[str]:
+    return [html_lib.unescape(h) for h in re.findall(r'href="(/reservations/book\?[^"]+)"', page)]
+
+
+def manage_token(email: str) -> str:
+    bodies = db.session.scalars(sa.select(OutboxMessage.body_text).where(OutboxMessage.to_address == email)
+                                .order_by(OutboxMessage.id)).all()
+    match = re.search(r"http://127\.0\.0\.1/reservations/([A-Za-z0-9_-]{20,})\n", bodies[0])
+    assert match, bodies[0]
+    return match.group(1)
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+class Diner:
+    """A browser's worth of reservation actions through the test client."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def search(self, day, party=2, at=None, **kwargs):
+        query = {"date": day.isoformat(), "party": party, **({"time": at} if at else {})}
+        return self.client.get("/reservations", query_string=query, **kwargs)
+
+    def book(self, link: str, details=None, headers=None, key=None):
+        page = text(self.client.get(link))
+        form = {"csrf_token": csrf_from(page), "key": key or hidden(page, "key"), "start": hidden(page, "start"),
+                "party": hidden(page, "party"), **(DETAILS if details is None else details)}
+        return self.client.post("/reservations/book", data=form, headers=headers or {})
+
+    def post(self, page_url: str, data: dict, action: str | None = None, headers=None):
+        token = csrf_from(self.client.get(page_url).data)
+        return self.client.post(action or page_url, data={"csrf_token": token, **data}, headers=headers or {})
+
+
+@pytest.fixture
+def diner(client):
+    return Diner(client)
+
+
+@pytest.fixture
+def room(app_ctx):
+    make_store(phone="0117 496 0123")
+    make_rules()
+    open_every_day("12:00", "22:00")
+    tables = {name: make_table(name, low, high, position=i)
+              for i, (name, low, high) in enumerate((("T1", 1, 2), ("T2", 1, 2), ("T3", 2, 4), ("T4", 3, 4),
+                                                    ("T5", 3, 4)), start=1)}
+    make_combination("T4+T5", [tables["T4"], tables["T5"]], 7, 8)
+    return tables
+
+
+DAY = future_day(3)
+
+
+def booked_link(diner, at="19:00", party=2, day=DAY) -> str:
+    return next(link for link in book_links(text(diner.search(day, party))) if f"T{at}" in link)
+
+
+# --- finding a time ----------------------------------------------------------------------------
+
+def test_the_reservations_page_is_a_plain_get_form(client, room):
+    page = text(client.get("/reservations"))
+    assert '<form id="reservation-search" class="finder-form" method="get" action="/reservations"' in page
+    for label in ("Date", "Number of guests", "Preferred time (optional)"):
+        assert f">{label}</label>" in page
+    assert 'href="/reservations" aria-current="page">Reservations</a>' in page  # the header link
+    today = utcnow().astimezone(local(DAY, "12:00").tzinfo).date()
+    assert f'name="date" required type="date" value="{today.isoformat()}"' in page  # today and two guests to start
+    assert 'name="party" required type="number" value="2"' in page
+
+
+def test_free_times_are_links_and_htmx_swaps_only_the_finder(diner, room):
+    response = diner.search(DAY, 2)
+    page = text(response)
+    assert response.status_code == 200
+    links = book_links(page)
+    assert len(links) == 36  # 12:00 … 20:45 every 15 minutes
+    assert links[0].startswith(f"/reservations/book?start={DAY.isoformat()}T12:00")
+    assert "36 free times" in page
+    fragment = diner.search(DAY, 2, headers=HTMX)
+    body = text(fragment)
+    assert fragment.status_code == 200 and "<html" not in body and body.lstrip().startswith('<div id="finder">')
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert fragment.headers["HX-Push-Url"] == f"/reservations?date={DAY.isoformat()}&party=2"
+    assert book_links(body) == links
+
+
+def test_a_full_time_offers_the_nearest_times_the_next_days_and_the_waitlist(diner, room):
+    for name in ("T1", "T2", "T3"):
+        make_reservation(local(DAY, "18:30"), 2, [room[name]], minutes=180)
+    page = text(diner.search(DAY, 2, at="19:00"))
+    assert "19:00 is not available for 2 guests." in page
+    assert "Nearest free times" in page and "Next days with space" in page
+    nearest = page.split("Nearest free times")[1].split("</ul>")[0]
+    assert [t for t in re.findall(r">(\d\d:\d\d)<", nearest)] == ["16:15", "16:30", "16:45", "17:00"]
+    assert f'href="/reservations/waitlist?date={DAY.isoformat()}&amp;party=2&amp;time=19:00"' in page
+
+
+def test_larger_parties_are_offered_the_request_form(diner, room):
+    page = text(diner.search(DAY, 10))
+    assert "Online bookings are for up to 8 guests" in page
+    assert f'href="/reservations/request?date={DAY.isoformat()}&amp;party=10"' in page
+    assert book_links(page) == []
+
+
+# --- booking --------------------------------------------------------------------------------
+
+def test_book_a_table_end_to_end(client, diner, room):
+    link = booked_link(diner, "19:00", 2)
+    form_page = text(client.get(link))
+    assert "Cancellation policy" in form_page
+    assert "You can change or cancel your booking online, free of charge, until 2 hours before it starts." in form_page
+    assert "0117 496 0123" in form_page
+    assert ">Book table</button>" in form_page
+
+    response = diner.book(link)
+    assert response.status_code == 303
+    token = manage_token("robin@example.com")
+    assert response.headers["Location"] == f"/reservations/{token}"
+
+    reservation = db.session.scalars(sa.select(Reservation)).one()
+    assert reservation.status == ReservationStatus.CONFIRMED and reservation.party_size == 2
+    assert reservation.starts_at == local(DAY, "19:00") and reservation.occasion.value == "birthday"
+    assert [c.table.name for c in reservation.active_claims] == ["T1"]
+    assert token not in (reservation.manage_token_hash, reservation.idempotency_key)
+
+    confirmation = text(client.get(response.headers["Location"]))
+    assert "Your table is booked. We have emailed the details to robin@example.com." in confirmation
+    assert "Confirmed: T1." in confirmation and reservation.reference in confirmation
+    assert "A high chair, please." in confirmation
+    assert f'href="/reservations/{token}/change"' in confirmation
+    assert f'href="/reservations/{token}/cancel"' in confirmation
+    calendar = client.get(f"/reservations/{token}/calendar.ics")
+    assert calendar.status_code == 200 and calendar.mimetype == "text/calendar"
+    assert b"BEGIN:VEVENT" in calendar.data and b"SUMMARY:Table for 2 at Test Bakery" in calendar.data
+    assert calendar.headers["Cache-Control"] == "private, no-store"
+    mail = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert f"http://127.0.0.1/reservations/{token}/calendar.ics" in mail.body_text
+
+
+def test_booking_through_htmx_redirects_the_page(diner, room):
+    response = diner.book(booked_link(diner), headers=HTMX)
+    assert response.status_code == 200 and response.headers["HX-Redirect"].startswith("/reservations/")
+
+
+def test_a_double_submit_books_once_and_lands_on_the_same_booking(client, diner, room):
+    link = booked_link(diner)
+    page = text(client.get(link))
+    form = {"csrf_token": csrf_from(page), "key": hidden(page, "key"), "start": hidden(page, "start"),
+            "party": "2", **DETAILS}
+    first = client.post("/reservations/book", data=form)
+    second = client.post("/reservations/book", data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert count(Reservation) == 1 and count(TableClaim) == 1 and count(OutboxMessage) == 1
+
+
+def test_a_time_taken_meanwhile_is_refused_with_alternatives(client, diner, room):
+    link = booked_link(diner, "19:00", 2)
+    page = text(client.get(link))
+    for name in ("T1", "T2", "T3"):
+        make_reservation(local(DAY, "18:30"), 2, [room[name]], minutes=120)
+    form = {"csrf_token": csrf_from(page), "key": hidden(page, "key"), "start": hidden(page, "start"),
+            "party": "2", **DETAILS}
+    response = client.post("/reservations/book", data=form)
+    body = text(response)
+    assert response.status_code == 422
+    assert "Sorry, 19:00 is no longer free for 2 guests. Please choose another time." in body
+    assert count(Reservation) == 3 and count(OutboxMessage) == 0
+    # The details are kept, and the nearest free times book with them in one press.
+    assert 'value="Robin Rye"' in body
+    alternatives = re.findall(r'name="alternative" value="([^"]+)">Book (\d\d:\d\d)<', body)
+    assert [at for _, at in alternatives] == ["16:30", "16:45", "17:00", "20:45"]
+    booked = client.post("/reservations/book", data={**form, "alternative": alternatives[-1][0]})
+    assert booked.status_code == 303
+    assert db.session.scalars(sa.select(Reservation).where(Reservation.email == "robin@example.com")).one() \
+        .starts_at == local(DAY, "20:45")
+    # Opened afresh, the booking page says the time is gone before any details are typed.
+    again = client.get(link)
+    assert again.status_code == 422 and "is no longer free for 2 guests" in text(again)
+    assert ">Book table</button>" not in text(again) and book_links(text(again))
+
+
+# --- the manage link -------------------------------------------------------------------------
+
+@pytest.fixture
+def booking(diner, room):
+    diner.book(booked_link(diner, "19:00", 2))
+    return manage_token("robin@example.com")
+
+
+def test_change_the_time_from_the_manage_link(client, diner, booking):
+    page = text(client.get(f"/reservations/{booking}/change"))
+    assert "Move to a free time on" in page and 'name="start"' in page
+    assert re.search(rf'value="{DAY.isoformat()}T19:00[^"]*">19:00</button>', page)  # its own time shows as free
+    start = local(DAY, "20:00").astimezone(local(DAY, "12:00").tzinfo)
+    value = re.search(rf'value="({DAY.isoformat()}T20:00[^"]*)"', page).group(1)
+    response = diner.post(f"/reservations/{booking}/change", {"start": value, "party": "2"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/reservations/{booking}"
+    reservation = db.session.scalars(sa.select(Reservation)).one()
+    assert reservation.starts_at == local(DAY, "20:00") == start
+    assert len(reservation.claims) == 2 and len(reservation.active_claims) == 1
+    manage = text(client.get(response.headers["Location"]))
+    assert "Your booking is changed to" in manage and "at 20:00 for 2 guests" in manage
+    changed = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert changed.subject.startswith("Your booking is changed to") and booking in changed.body_text
+
+
+def test_change_the_party_size_over_htmx_and_see_errors_in_place(client, diner, booking):
+    times = client.get(f"/reservations/{booking}/change", query_string={"date": DAY.isoformat(), "party": 4},
+                       headers=HTMX)
+    assert times.status_code == 200 and text(times).lstrip().startswith('<div id="change-finder">')
+    off_grid = diner.post(f"/reservations/{booking}/change", {"start": local(DAY, "19:05").isoformat(),
+                                                               "party": "4"}, headers=HTMX)
+    assert off_grid.status_code == 422 and "Choose one of the times we show" in text(off_grid)
+    assert text(off_grid).lstrip().startswith('<div id="change-finder">')
+    value = re.search(rf'value="({DAY.isoformat()}T18:00[^"]*)"', text(times)).group(1)
+    ok = diner.post(f"/reservations/{booking}/change", {"start": value, "party": "4"}, headers=HTMX)
+    assert ok.status_code == 200 and ok.headers["HX-Redirect"] == f"/reservations/{booking}"
+    reservation = db.session.scalars(sa.select(Reservation)).one()
+    assert reservation.party_size == 4 and [c.table.name for c in reservation.active_claims] == ["T3"]
+
+
+def test_cancel_from_the_manage_link(client, diner, booking):
+    page = text(client.get(f"/reservations/{booking}/cancel"))
+    assert ">Yes, cancel it</button>" in page
+    response = diner.post(f"/reservations/{booking}/cancel", {})
+    assert response.status_code == 303
+    manage = text(client.get(f"/reservations/{booking}"))
+    assert "Your booking is cancelled." in manage and "Cancelled." in manage
+    assert count(TableClaim) == 1 and db.session.scalars(sa.select(TableClaim)).one().released_at is not None
+    assert "Change booking" not in manage and "Book another table" in manage
+
+
+def test_after_the_cutoff_the_page_says_to_call(client, diner, room):
+    soon = (utcnow() + timedelta(minutes=90)).replace(second=0, microsecond=0)
+    _, token = make_reservation(soon, 2, [room["T1"]])
+    manage = text(client.get(f"/reservations/{token}"))
+    assert "It is too late to change or cancel online. Please call us on" in manage and "0117 496 0123" in manage
+    assert "Change booking" not in manage
+    refused = diner.post(f"/reservations/{token}/cancel", {})
+    assert refused.status_code == 422
+    assert "It is too late to cancel online: that closes 2 hours before the booking." in text(refused)
+    assert db.session.scalars(sa.select(Reservation)).one().status == ReservationStatus.CONFIRMED
+    change = client.get(f"/reservations/{token}/change")
+    assert "can no longer be changed online" in text(change)
+
+
+# --- waitlist and requests -----------------------------------------------------------------------
+
+def test_join_the_waitlist_and_hear_when_a_table_frees(client, diner, room):
+    taken = [make_reservation(local(DAY, "18:00"), 2, [room[n]], minutes=240)[1] for n in ("T1", "T2", "T3")]
+    page = text(client.get("/reservations/waitlist", query_string={"date": DAY.isoformat(), "party": 2,
+                                                                     "time": "19:00"}))
+    assert 'value="18:00"' in page and 'value="20:00"' in page  # the window around the wanted time
+    response = diner.post("/reservations/waitlist", {
+        "date": DAY.isoformat(), "party": "2", "window_start": "18:30", "window_end": "19:30",
+        "name": "Wren Waiting", "email": "wren@example.com", "phone": "0117 000 1111"})
+    assert response.status_code == 303 and response.headers["Location"] == "/reservations/waitlist/joined"
+    assert "You are on the waitlist for" in text(client.get("/reservations/waitlist/joined"))
+    entry = db.session.scalars(sa.select(WaitlistEntry)).one()
+    assert entry.status == WaitlistStatus.WAITING
+
+    diner.post(f"/reservations/{taken[0]}/cancel", {})
+    offer = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to_address == "wren@example.com")).one()
+    assert offer.subject.startswith("A table for 2 is free on")
+    assert f"http://127.0.0.1/reservations?date={DAY.isoformat()}&party=2&time=18:30" in offer.body_text
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(WaitlistEntry)).one().status == WaitlistStatus.NOTIFIED
+
+
+def test_a_large_party_sends_a_request(client, diner, room):
+    page_url = f"/reservations/request?date={DAY.isoformat()}&party=12&time=19:00"
+    page = text(client.get(page_url))
+    assert "Request a table for a larger party" in page and 'value="12"' in page
+    response = diner.post(page_url, {"date": DAY.isoformat(), "time": "19:00", "party": "12",
+                                     "key": hidden(page, "key"), **DETAILS}, action="/reservations/request")
+    assert response.status_code == 303
+    manage = text(client.get(response.headers["Location"]))
+    assert "Request received: we will email you when we have checked we can seat you." in manage
+    assert "Cancel request" in manage and "Change booking" not in manage
+    reservation = db.session.scalars(sa.select(Reservation)).one()
+    assert reservation.status == ReservationStatus.REQUESTED and reservation.claims == []
+
+
+# --- the account page --------------------------------------------------------------------------
+
+def test_signed_in_customers_see_and_manage_their_reservations(client, auth, diner, room):
+    make_user("casey@example.com", name="Casey Customer", phone="0117 496 1111")
+    auth.login("casey@example.com", PASSWORD)
+    link = booked_link(diner, "19:00", 2)
+    page = text(client.get(link))
+    assert 'value="Casey Customer"' in page and 'value="casey@example.com"' in page  # filled in
+    diner.book(link, details={**DETAILS, "name": "Casey Customer", "email": "casey@example.com"})
+    reservation = db.session.scalars(sa.select(Reservation)).one()
+    assert reservation.user_id is not None
+    make_reservation(local(DAY - timedelta(days=30), "12:00"), 3, [], user_id=reservation.user_id,
+                     status=ReservationStatus.COMPLETED)
+    account = text(client.get("/account/"))
+    section = account.split('id="your-reservations"')[1]
+    upcoming, past = section.split("Past and cancelled")
+    assert f'href="/reservations/mine/{reservation.reference}"' in upcoming and "2 guests" in upcoming
+    assert "3 guests" in past and "Completed" in past
+    mine = client.get(f"/reservations/mine/{reservation.reference}")
+    assert mine.status_code == 200 and f'href="/reservations/mine/{reservation.reference}/change"' in text(mine)
+
+    # Someone else's reference is not found; signed out, the owner page asks to sign in.
+    auth.logout()
+    assert client.get(f"/reservations/mine/{reservation.reference}").status_code == 302
+    make_user("other@example.com")
+    auth.login("other@example.com", PASSWORD)
+    assert client.get(f"/reservations/mine/{reservation.reference}").status_code == 404
+
+
+# --- statement counts and rate limits ---------------------------------------------------------------
+
+def test_the_availability_page_does_not_send_more_statements_for_more_bookings(client, count_queries, room):
+    url = f"/reservations?date={DAY.isoformat()}&party=2&time=19:00"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for day in (DAY, DAY + timedelta(days=1), DAY + timedelta(days=2)):
+        for hour in range(12, 21):
+            make_reservation(local(day, f"{hour}:00"), 2, [room["T1"]], minutes=45)
+            make_reservation(local(day, f"{hour}:00"), 4, [room["T4"]], minutes=45)
+    with count_queries() as many:
+        page = text(client.get(url))
+    assert "19:00 is free" in page
+    assert many.count == few.count, (few.statements, many.statements)
+
+
+def test_booking_posts_are_rate_limited_with_a_friendly_page(client, room):
+    token = csrf_from(client.get("/reservations/book").data)
+    statuses = [client.post("/reservations/book", data={"csrf_token": token}).status_code for _ in range(11)]
+    assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    assert "Too many attempts" in text(client.post("/reservations/book", data={"csrf_token": token}))
