@@ -8,14 +8,10 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import TimestampMixin, UTCDateTime
+from ..core.db import TimestampMixin, UTCDateTime, string_enum
 from ..core.time import utcnow
 from ..extensions import db
 
-
-def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
-    return sa.Enum(cls, name=name, native_enum=False, length=16,
-                   values_callable=lambda members: [m.value for m in members])
 
 
 class ReservationStatus(str, enum.Enum):
@@ -171,7 +167,7 @@ class Reservation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(12), unique=True, nullable=False)
-    status: Mapped[ReservationStatus] = mapped_column(_enum(ReservationStatus, "reservation_status"),
+    status: Mapped[ReservationStatus] = mapped_column(string_enum(ReservationStatus, "reservation_status"),
                                                       index=True, nullable=False)
     party_size: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True, nullable=False)
@@ -180,7 +176,7 @@ class Reservation(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     email: Mapped[str] = mapped_column(sa.String(254), index=True, nullable=False)
     phone: Mapped[str] = mapped_column(sa.String(32), default="", nullable=False)
-    occasion: Mapped[Occasion | None] = mapped_column(_enum(Occasion, "reservation_occasion"))
+    occasion: Mapped[Occasion | None] = mapped_column(string_enum(Occasion, "reservation_occasion"))
     special_requests: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     combination_id: Mapped[int | None] = mapped_column(
@@ -268,6 +264,6 @@ class WaitlistEntry(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     phone: Mapped[str] = mapped_column(sa.String(32), default="", nullable=False)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[WaitlistStatus] = mapped_column(_enum(WaitlistStatus, "waitlist_status"),
+    status: Mapped[WaitlistStatus] = mapped_column(string_enum(WaitlistStatus, "waitlist_status"),
                                                    default=WaitlistStatus.WAITING, nullable=False)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
