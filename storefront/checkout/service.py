@@ -124,9 +124,10 @@ def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ct
     amount = discount.amount if discount else Decimal("0")
     if discount and discount.free_delivery:
         amount = fee
+    days = slot_rules.available_days(session, rules, ctx.tz, ctx.now)
+    asap = slot_rules.asap_slot(session, rules, ctx.tz, ctx.now, days)
     return Quote(cart=view, rules=rules, zone=zone, totals=totals(view.subtotal, amount, fee, rules.tax_rate),
-                 discount=discount, asap=slot_rules.asap_time(session, rules, ctx.tz, ctx.now),
-                 days=slot_rules.available_days(session, rules, ctx.tz, ctx.now), problems=problems)
+                 discount=discount, asap=asap.start if asap else None, days=days, problems=problems)
 
 
 @dataclass(frozen=True)
@@ -236,11 +237,13 @@ def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key
     if details.fulfilment == Fulfilment.DELIVERY and not details.postcode:
         problems.append(("postcode", "Enter the delivery postcode"))
 
-    slot_start = None
+    slot_start = ready = None
     if details.when == ASAP:
-        ready = slot_rules.asap_time(session, rules, ctx.tz, ctx.now)
-        if ready is None:
+        asap = slot_rules.asap_slot(session, rules, ctx.tz, ctx.now)
+        if asap is None:
             problems.append(("when", "We can’t take orders for right now. Choose a time below."))
+        else:
+            slot_start = ready = asap.start
     else:
         slot_start = slot_rules.parse_slot_value(details.when)
         slot = slot_rules.find_slot(slot_rules.available_days(session, rules, ctx.tz, ctx.now), slot_start) \

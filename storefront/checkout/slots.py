@@ -137,3 +137,21 @@ def asap_time(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datetim
         if opened is not None and opened <= local_now <= last_order:
             return ready.astimezone(UTC)
     return None
+
+
+def asap_slot(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datetime,
+              days: list[SlotDay] | None = None) -> Slot | None:
+    """"As soon as possible" is the first slot today, at or after the ready time, that still has
+    room: so ASAP orders count against slot capacity like any other. None when the shop cannot
+    take an order for now (closed, past last orders, or today's remaining slots are full)."""
+    ready = asap_time(session, rules, tz, now)
+    if ready is None:
+        return None
+    today = now.astimezone(tz).date()
+    for day in days if days is not None else available_days(session, rules, tz, now):
+        if day.day != today:
+            break
+        for slot in day.slots:
+            if slot.start >= ready and not slot.is_full:
+                return slot
+    return None

@@ -205,7 +205,7 @@ def test_guest_pickup_as_soon_as_possible(page: Page, live_server, js_enabled, d
     expect(page.get_by_role("radio", name="Pickup from the shop")).to_be_checked()
     when = page.get_by_label("Ready for pickup")
     expect(when).to_have_value("asap")
-    expect(when.locator("option:checked")).to_have_text("As soon as possible (about 10:20)")
+    expect(when.locator("option:checked")).to_have_text("As soon as possible (about 10:30)")
     expect(amount(page, "Subtotal")).to_have_text("£9.00")
     expect(amount(page, "Total")).to_have_text("£9.00")
     expect(amount(page, "Includes tax (20%)")).to_have_text("£1.50")
@@ -218,7 +218,7 @@ def test_guest_pickup_as_soon_as_possible(page: Page, live_server, js_enabled, d
     number = place_order(page, base, js=js_enabled)
 
     expect(page.locator(".lede")).to_have_text(
-        "Thank you, Robin Rye. Pickup, as soon as possible (ready about 10:20).")
+        "Thank you, Robin Rye. Pickup, as soon as possible (ready about 10:30).")
     expect(order_status(page).get_by_role("heading", level=2)).to_have_text("Status: Order placed")
     expect(order_status(page).get_by_role("listitem")).to_have_text(["20 Nov, 10:00 Order placed"])
     expect(items_table(page).locator("tbody tr")).to_have_text([

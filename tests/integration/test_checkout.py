@@ -59,13 +59,14 @@ def test_guest_pickup_as_soon_as_possible(client, checkout, shop):
     checkout.add(shop["croissant"], 2)
     checkout.add(shop["loaf"], 1)
     page = checkout.page()
-    assert "As soon as possible (about 10:20)" in page and "£9.00" in page
+    assert "As soon as possible (about 10:30)" in page and "£9.00" in page  # first slot after 20 minutes
     response = checkout.place(when="asap")
     assert response.status_code == 303
     (order,) = orders()
     assert response.headers["Location"].startswith(f"/orders/{order.number}?key=")
     assert (order.subtotal, order.total, order.tax_included) == (Decimal("9.00"), Decimal("9.00"), Decimal("1.50"))
-    assert order.is_asap and order.scheduled_for == FIXED_NOW + timedelta(minutes=20)
+    assert order.is_asap and order.scheduled_for == FIXED_NOW + timedelta(minutes=30)
+    assert db.session.get(SlotBooking, order.slot_start).orders_count == 1  # ASAP counts against capacity
     assert [(l.name, l.quantity, l.unit_price) for l in order.lines] == [("Croissant", 2, Decimal("2.00")),
                                                                           ("Sourdough loaf", 1, Decimal("5.00"))]
     assert [h.to_status for h in order.history] == [Status.PLACED]
@@ -367,3 +368,22 @@ def test_promo_attempts_are_rate_limited_with_a_friendly_page(checkout, shop):
     assert "Too many attempts" in text(checkout.post({**data, "promo_code": "GUESS99"}))
     # Posts without a code (changing pickup/delivery, say) are not promo attempts.
     assert checkout.post({**data, "promo_code": "", "action": "update"}).status_code in (200, 422)
+
+
+def test_as_soon_as_possible_skips_full_slots_and_stops_when_today_is_full(checkout, shop):
+    from datetime import UTC, datetime
+
+    for hour, minute in ((10, 30), (10, 45)):
+        db.session.add(SlotBooking(slot_start=datetime(2026, 11, 20, hour, minute, tzinfo=UTC), orders_count=3))
+    db.session.commit()
+    checkout.add(shop["loaf"])
+    assert "As soon as possible (about 11:00)" in checkout.page()
+    for hour in range(11, 17):
+        for minute in (0, 15, 30, 45):
+            db.session.merge(SlotBooking(slot_start=datetime(2026, 11, 20, hour, minute, tzinfo=UTC), orders_count=3))
+    db.session.commit()
+    page = checkout.page()
+    assert "As soon as possible" not in page  # today is full: the first choice is tomorrow's first slot
+    response = checkout.place(when="asap")
+    assert response.status_code == 422
+    assert "We can’t take orders for right now. Choose a time below." in errors(response)

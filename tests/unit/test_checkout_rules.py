@@ -200,3 +200,13 @@ def test_slot_values_are_utc_instants():
     assert slots.parse_slot_value("2026-11-20T08:30Z") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
     for bad in ("", "tomorrow", "2026-13-40T99:99Z", None, "2026-11-20 08:30"):
         assert slots.parse_slot_value(bad) is None
+
+
+def test_asap_is_the_first_slot_with_room_after_the_ready_time(app_ctx):
+    make_hours(4, "08:00", "17:00")
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    assert slots.asap_slot(db.session, rules(), LONDON, now).start == datetime(2026, 11, 20, 12, 30, tzinfo=UTC)
+    db.session.add(SlotBooking(slot_start=datetime(2026, 11, 20, 12, 30, tzinfo=UTC), orders_count=2))
+    db.session.commit()
+    assert slots.asap_slot(db.session, rules(), LONDON, now).start == datetime(2026, 11, 20, 12, 45, tzinfo=UTC)
+    assert slots.asap_slot(db.session, rules(), LONDON, datetime(2026, 11, 20, 7, 0, tzinfo=UTC)) is None
