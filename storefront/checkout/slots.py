@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..store.models import Closure, OpeningPeriod
+from ..store.service import hours_between, hours_on
 from .models import OrderingRules, SlotBooking
 
 
@@ -70,38 +70,15 @@ def _grid(day: date, opens: time, closes: time, rules: OrderingRules, tz: ZoneIn
         naive += step
 
 
-def _periods_by_weekday(session: Session) -> dict[int, list[tuple[time, time]]]:
-    periods: dict[int, list[tuple[time, time]]] = {}
-    for row in session.execute(sa.select(OpeningPeriod.weekday, OpeningPeriod.opens_at, OpeningPeriod.closes_at)
-                               .order_by(OpeningPeriod.weekday, OpeningPeriod.opens_at)):
-        periods.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
-    return periods
-
-
-def _closed_days(session: Session, first: date, last: date) -> set[date]:
-    closed = set()
-    for closure in session.scalars(sa.select(Closure).where(Closure.starts_on <= last, Closure.ends_on >= first)):
-        day = max(closure.starts_on, first)
-        while day <= min(closure.ends_on, last):
-            closed.add(day)
-            day += timedelta(days=1)
-    return closed
-
-
 def available_days(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datetime) -> list[SlotDay]:
     """Every slot from now to `days_ahead` days on, each marked full or not. Three queries."""
     local_now = now.astimezone(tz)
     earliest = now + timedelta(minutes=rules.preparation_minutes)
     first, last = local_now.date(), local_now.date() + timedelta(days=rules.days_ahead)
-    periods = _periods_by_weekday(session)
-    closed = _closed_days(session, first, last)
     candidates: list[tuple[date, datetime]] = []
-    day = first
-    while day <= last:
-        if day not in closed:
-            for opens, closes in periods.get(day.weekday(), []):
-                candidates.extend((day, at) for at in _grid(day, opens, closes, rules, tz) if at >= earliest)
-        day += timedelta(days=1)
+    for day, hours in hours_between(session, first, last).items():
+        for opens, closes in hours.periods:
+            candidates.extend((day, at) for at in _grid(day, opens, closes, rules, tz) if at >= earliest)
     if not candidates:
         return []
     starts = [at.astimezone(UTC) for _, at in candidates]
@@ -128,10 +105,8 @@ def asap_time(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datetim
     last-order cutoff. None when the shop is closed or too close to closing."""
     local_now = now.astimezone(tz)
     day = local_now.date()
-    if day in _closed_days(session, day, day):
-        return None
     ready = now + timedelta(minutes=rules.preparation_minutes)
-    for opens, closes in _periods_by_weekday(session).get(day.weekday(), []):
+    for opens, closes in hours_on(session, day).periods:
         opened = local_instant(day, opens, tz)
         last_order = datetime.combine(day, closes, tzinfo=tz) - timedelta(minutes=rules.last_order_minutes)
         if opened is not None and opened <= local_now <= last_order:

@@ -10,41 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..store.models import Closure, OpeningPeriod
-from ..store.service import DayHours
+from ..store.service import DayHours, hours_between
 from .assignment import CombinationInfo, Floor, Hold, Occupancy, Placement, TableInfo, choose
 from .models import (ACTIVE_STATUSES, DiningTable, Reservation, TableClaim, TableCombination,
                      table_combination_members)
 from .rules import Rules
 from .slots import Slot, day_bounds, day_slots
-
-
-def load_hours(session: Session, first: date, last: date) -> dict[date, DayHours]:
-    """Opening hours for every day in [first, last]: two statements for the whole range."""
-    closures = session.execute(sa.select(Closure.starts_on, Closure.ends_on, Closure.reason)
-                               .where(Closure.starts_on <= last, Closure.ends_on >= first)
-                               .order_by(Closure.starts_on, Closure.id)).all()
-    periods: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for weekday, opens, closes in session.execute(
-            sa.select(OpeningPeriod.weekday, OpeningPeriod.opens_at, OpeningPeriod.closes_at)
-            .order_by(OpeningPeriod.weekday, OpeningPeriod.opens_at)):
-        periods[weekday].append((opens, closes))
-    hours = {}
-    day = first
-    while day <= last:
-        closure = next((c for c in closures if c.starts_on <= day <= c.ends_on), None)
-        if closure is not None:
-            hours[day] = DayHours(day, (), closure.reason or "Closed")
-        else:
-            hours[day] = DayHours(day, tuple(periods.get(day.weekday(), ())), None)
-        day += timedelta(days=1)
-    return hours
 
 
 def load_floor(session: Session) -> Floor:
@@ -142,7 +119,7 @@ def load_book(session: Session, rules: Rules, tz: ZoneInfo, first: date, last: d
     _, end = day_bounds(last, tz)
     return Book(rules=rules, tz=tz, floor=load_floor(session),
                 occupancy=load_occupancy(session, start, end, rules.buffer, exclude_reservation_id),
-                hours=load_hours(session, first, last), now=now)
+                hours=hours_between(session, first, last), now=now)
 
 
 def nearest(slots: list[Slot], wanted: datetime, count: int = 4) -> list[Slot]:

@@ -1,8 +1,9 @@
 """Rules about the shop itself: its settings row and when it is open."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -41,18 +42,31 @@ class DayHours:
         return self.closure_reason is not None or not self.periods
 
 
+def hours_between(session: Session, first: date, last: date) -> dict[date, DayHours]:
+    """Opening hours for every day in [first, last], closures applied: two statements for the
+    whole range, however long. Checkout slots, table availability and the footer all read it."""
+    closures = session.execute(sa.select(Closure.starts_on, Closure.ends_on, Closure.reason)
+                               .where(Closure.starts_on <= last, Closure.ends_on >= first)
+                               .order_by(Closure.starts_on, Closure.id)).all()
+    periods: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, opens, closes in session.execute(
+            sa.select(OpeningPeriod.weekday, OpeningPeriod.opens_at, OpeningPeriod.closes_at)
+            .order_by(OpeningPeriod.weekday, OpeningPeriod.opens_at)):
+        periods[weekday].append((opens, closes))
+    hours = {}
+    day = first
+    while day <= last:
+        closure = next((c for c in closures if c.starts_on <= day <= c.ends_on), None)
+        if closure is not None:
+            hours[day] = DayHours(day, (), closure.reason or "Closed")
+        else:
+            hours[day] = DayHours(day, tuple(periods.get(day.weekday(), ())), None)
+        day += timedelta(days=1)
+    return hours
+
+
 def hours_on(session: Session, day: date) -> DayHours:
-    closure = session.scalars(
-        sa.select(Closure).where(Closure.starts_on <= day, Closure.ends_on >= day).limit(1)
-    ).first()
-    if closure is not None:
-        return DayHours(day, (), closure.reason or "Closed")
-    periods = session.execute(
-        sa.select(OpeningPeriod.opens_at, OpeningPeriod.closes_at)
-        .where(OpeningPeriod.weekday == day.weekday())
-        .order_by(OpeningPeriod.opens_at)
-    ).all()
-    return DayHours(day, tuple((p.opens_at, p.closes_at) for p in periods), None)
+    return hours_between(session, day, day)[day]
 
 
 @dataclass(frozen=True)
