@@ -13,13 +13,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..cart import service as cart_service
 from ..cart.store import CartStore, product_field, product_id_of
 from ..core import outbox
+from ..core.db import insert_ignore
 from ..core.money import to_money
 from ..core.rules import FORM, RuleViolation
 from ..core.security import new_token, token_digest
@@ -168,14 +168,8 @@ def _claim_promo(session: Session, promo: PromoCode) -> bool:
     ).rowcount == 1
 
 
-def _insert_ignore(session: Session, table, values: dict):
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).values(**values).on_conflict_do_nothing()
-
-
 def _claim_slot(session: Session, start: datetime, capacity: int) -> bool:
-    session.execute(_insert_ignore(session, SlotBooking, {"slot_start": start, "orders_count": 0}))
+    session.execute(insert_ignore(session, SlotBooking, {"slot_start": start, "orders_count": 0}, ["slot_start"]))
     return session.execute(
         sa.update(SlotBooking)
         .where(SlotBooking.slot_start == start, SlotBooking.orders_count < capacity)

@@ -51,3 +51,15 @@ def string_enum(cls: type, name: str, length: int = 16) -> sa.Enum:
     so adding a member never needs an ALTER TYPE), checked by SQLAlchemy."""
     return sa.Enum(cls, name=name, native_enum=False, length=length,
                    values_callable=lambda members: [member.value for member in members])
+
+
+def insert_ignore(session, model, values: dict, index_elements: list[str]):
+    """INSERT … ON CONFLICT DO NOTHING on either engine: make sure a row exists before a
+    conditional UPDATE claims it (slot places, per-day booking locks)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.get_bind(mapper=sa.inspect(model)).dialect.name
+    inserts = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    if dialect not in inserts:
+        raise RuntimeError(f"the storefront supports PostgreSQL and SQLite, not {dialect}")
+    return inserts[dialect](model).values(**values).on_conflict_do_nothing(index_elements=index_elements)

@@ -11,22 +11,14 @@ from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..core.db import insert_ignore
 from .models import ReservationDay
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
 def lock_days(session: Session, days: Iterable[date]) -> None:
-    dialect = session.get_bind(mapper=ReservationDay).dialect.name
-    insert = _INSERTS.get(dialect)
-    if insert is None:
-        raise RuntimeError(f"reservations support PostgreSQL and SQLite, not {dialect}")
     for day in sorted(set(days)):
-        session.execute(insert(ReservationDay).values(local_date=day, version=0)
-                        .on_conflict_do_nothing(index_elements=["local_date"]))
+        session.execute(insert_ignore(session, ReservationDay, {"local_date": day, "version": 0}, ["local_date"]))
         session.execute(sa.update(ReservationDay).where(ReservationDay.local_date == day)
                         .values(version=ReservationDay.version + 1)
                         .execution_options(synchronize_session=False))
