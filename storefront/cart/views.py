@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, render_template, request, session, 
 from flask_login import user_logged_in
 from htmx_flask import make_response
 
+from ..core.errors import error_answer
 from ..core.htmx import is_htmx, redirect_to, render
 from ..core.rules import RuleViolation
 from ..core.security import safe_next
@@ -49,14 +50,8 @@ def _merge_guest_cart(app, user) -> None:
 @bp.errorhandler(CartUnavailable)
 def cart_unavailable(error):
     log.warning("cart unavailable: %s", error)
-    title, detail = "Your cart is temporarily unavailable", \
-        "We can’t reach it just now. Nothing has been lost: please try again in a minute."
-    if is_htmx():
-        response = render("errors/error.html", "toast", status=503, title=title, detail=detail, code=503)
-        response.headers["HX-Retarget"] = "#toasts"
-        response.headers["HX-Reswap"] = "innerHTML"
-        return response
-    return render("errors/error.html", status=503, title=title, detail=detail, code=503)
+    return error_answer(503, "Your cart is temporarily unavailable",
+                        "We can’t reach it just now. Nothing has been lost: please try again in a minute.")
 
 
 def _cart_view():

@@ -25,7 +25,9 @@ MESSAGES = {
 }
 
 
-def _answer(status: int, title: str | None = None, detail: str | None = None):
+def error_answer(status: int, title: str | None = None, detail: str | None = None):
+    """A friendly error: JSON for API-ish callers, a toast for htmx, a whole page otherwise.
+    Features raise or return through this so every error looks and behaves the same."""
     default_title, default_detail = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     context = {"code": status, "title": title or default_title, "detail": detail or default_detail}
     if request.path == "/healthz" or request.accept_mimetypes.best == "application/json":
@@ -41,7 +43,7 @@ def _answer(status: int, title: str | None = None, detail: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _answer(400, "This form has expired",
+        return error_answer(400, "This form has expired",
                        "For your security, forms time out. Please reload the page and try again.")
 
     @app.errorhandler(HTTPException)
@@ -51,11 +53,11 @@ def register_error_handlers(app: Flask) -> None:
         detail = None
         if error.code == 429:
             detail = f"Please wait a little before trying again (limit: {error.description})."
-        return _answer(error.code, detail=detail)
+        return error_answer(error.code, detail=detail)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         # Leave the session clean for the next request on this thread.
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _answer(InternalServerError.code)
+        return error_answer(InternalServerError.code)
