@@ -6,9 +6,7 @@ from __future__ import annotations
 import contextvars
 import os
 import shutil
-import socket
 import subprocess
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from storefront import create_app
 from storefront.config import database_url
 from storefront.extensions import db, limiter
 from tests.support.html import NuChecker, csrf_from
+from tests.support.servers import accepts_connections, free_port, wait_until
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -199,12 +198,6 @@ def count_queries(app):
     return counting
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def nu_checker():
     """The Nu HTML checker (vnu.jar from npm) as a local HTTP service: one JVM start per run."""
@@ -212,25 +205,16 @@ def nu_checker():
     java = shutil.which("java")
     if not jar.exists() or java is None:
         pytest.fail("the Nu HTML checker needs Java and `npm ci` (vnu-jar); run `make setup`")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [java, "-Xss1024k", "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(jar),
          "nu.validator.servlet.Main", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
     try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the Nu HTML checker did not start")
-                try:  # waits a moment, and notices if the JVM died
-                    process.wait(timeout=0.25)
-                    pytest.fail("the Nu HTML checker exited at start")
-                except subprocess.TimeoutExpired:
-                    pass
+        try:
+            wait_until(lambda: accepts_connections(port), "the Nu HTML checker", process, timeout=90)
+        except RuntimeError as problem:
+            pytest.fail(str(problem))
         yield NuChecker(f"http://127.0.0.1:{port}/")
     finally:
         process.terminate()

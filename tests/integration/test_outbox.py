@@ -3,7 +3,6 @@ retried when delivery fails, never lost."""
 from __future__ import annotations
 
 import email
-import socket
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from storefront.core import outbox
 from storefront.core.outbox import MailSettings, OutboxMessage, send_due
 from storefront.core.time import utcnow
 from storefront.extensions import db
+from tests.support.servers import free_port
 
 
 def settings(tmp_path, **overrides) -> MailSettings:
@@ -47,14 +47,7 @@ def test_without_a_mail_server_messages_become_eml_files(app_ctx, tmp_path):
     assert send_due(db.session, settings(tmp_path)).sent == 0  # nothing is sent twice
 
 
-def free_port() -> int:
-    """A port nothing listens on (the SMTP test server binds it, or it stays closed)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-closed_port = free_port
+closed_port = free_port  # a port nothing listens on
 
 
 class Inbox:

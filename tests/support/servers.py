@@ -21,7 +21,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait(check, what: str, process: subprocess.Popen | None = None, timeout: float = 30,
+def accepts_connections(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+
+
+def wait_until(check, what: str, process: subprocess.Popen | None = None, timeout: float = 30,
           not_yet: tuple[type[Exception], ...] = (OSError,)) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -79,7 +84,7 @@ class RedisProcess:
         import redis
 
         client = redis.Redis.from_url(self.url)
-        _wait(lambda: client.ping(), "redis-server", self.process, not_yet=(OSError, redis.RedisError))
+        wait_until(lambda: client.ping(), "redis-server", self.process, not_yet=(OSError, redis.RedisError))
         client.close()
 
     def stop(self) -> None:
@@ -99,7 +104,7 @@ class AppProcess:
         self.process = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT,
                                         env={**clean, "LOG_LEVEL": "WARNING", **env},
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait(lambda: urllib.request.urlopen(self.url + "/healthz", timeout=2).status == 200,
+        wait_until(lambda: urllib.request.urlopen(self.url + "/healthz", timeout=2).status == 200,
               "app process", self.process)
 
     def stop(self) -> None:
