@@ -1,7 +1,7 @@
 """What every template can use: the shop, today's hours, navigation, money and time filters."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from .menu.models import ALLERGENS, DIETS
@@ -15,6 +15,15 @@ NAV = (
     ("Reservations", "reservations.index"),
     ("Reviews", "reviews.index"),
 )
+
+
+def sign_in_url() -> str:
+    """The header's "Sign in" link: it brings the customer back to the page they were reading
+    (not from the account pages themselves, the home page, or a form's answer)."""
+    back = None
+    if request.method == "GET" and request.blueprint != "accounts" and request.endpoint != "menu.home":
+        back = request.full_path if request.query_string else request.path
+    return url_for("accounts.login", next=back)
 
 
 def init_templating(app: Flask) -> None:
@@ -31,6 +40,7 @@ def init_templating(app: Flask) -> None:
             "open_state": current_open_state,
             "nav_items": nav,
             "current_user": current_user,
+            "sign_in_url": sign_in_url,
             "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
             "diet_labels": DIETS,
             "stock_state": stock_state,

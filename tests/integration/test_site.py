@@ -175,3 +175,10 @@ def test_every_error_is_a_page_and_an_htmx_toast(make_app, code, phrase):
     assert "<html" in page.get_data(as_text=True) and phrase in unescaped(page)
     assert "<html" not in fragment.get_data(as_text=True) and phrase in unescaped(fragment)
     assert fragment.headers["HX-Retarget"] == "#toasts"
+
+
+def test_the_sign_in_link_brings_you_back_to_the_page_you_were_on(client):
+    assert 'href="/account/login?next=/menu?q%3Dbun"' in client.get("/menu?q=bun").get_data(as_text=True)
+    assert 'href="/account/login?next=/menu"' in client.get("/menu").get_data(as_text=True)
+    assert 'href="/account/login"' in client.get("/").get_data(as_text=True)
+    assert 'href="/account/login"' in client.get("/account/register").get_data(as_text=True)
