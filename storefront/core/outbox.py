@@ -8,7 +8,8 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -97,7 +98,11 @@ def file_transport(settings: MailSettings) -> Callable[[EmailMessage], None]:
     def send(email: EmailMessage) -> None:
         settings.file_dir.mkdir(parents=True, exist_ok=True)
         msgid = email["Message-ID"].strip("<>").split("@")[0]
-        (settings.file_dir / f"{msgid}.eml").write_bytes(bytes(email))
+        # A UTC timestamp first, to the nanosecond, so files sort in the order they were sent
+        # and a person looking in the folder finds the newest last.
+        ns = time.time_ns()
+        stamp = datetime.fromtimestamp(ns // 1_000_000_000, UTC).strftime("%Y%m%dT%H%M%S")
+        (settings.file_dir / f"{stamp}.{ns % 1_000_000_000:09d}Z-{msgid}.eml").write_bytes(bytes(email))
 
     return send
 

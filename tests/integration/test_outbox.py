@@ -39,10 +39,12 @@ def test_without_a_mail_server_messages_become_eml_files(app_ctx, tmp_path):
     queue(2)
     report = send_due(db.session, settings(tmp_path))
     assert (report.sent, report.failed) == (2, 0)
+    # Files are named to sort in the order they were sent (oldest first, newest last).
     files = sorted((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 2
     parsed = email.message_from_bytes(files[0].read_bytes())
     assert parsed["To"] == "person0@example.com" and parsed["From"] == "Shop <shop@example.com>"
+    assert email.message_from_bytes(files[1].read_bytes())["To"] == "person1@example.com"
     assert "£3.20" in parsed.get_payload(decode=True).decode()
     assert send_due(db.session, settings(tmp_path)).sent == 0  # nothing is sent twice
 
