@@ -1,10 +1,10 @@
 """Account forms. Limits match the columns, so nothing valid here can fail in the database."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
+from ..core.forms import PostForm
 
 
 def strip(value):
@@ -22,7 +22,7 @@ _phone = [Optional(), Length(max=32, message="Use at most 32 characters"),
           Regexp(r"^\+?[0-9 ()-]{6,31}$", message="Enter a phone number, like 020 7946 0000")]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PostForm):
     name = StringField("Full name", validators=_name, filters=STRIP)
     email = EmailField("Email address", validators=_email, filters=STRIP)
     phone = TelField("Phone number (optional)", validators=_phone, filters=STRIP)
@@ -31,7 +31,7 @@ class RegisterForm(FlaskForm):
         DataRequired("Confirm your password"), EqualTo("password", "The passwords do not match")])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PostForm):
     email = EmailField("Email address", validators=_email, filters=STRIP)
     password = PasswordField("Password", validators=[DataRequired("Enter your password"),
                                                      Length(max=128, message="Use at most 128 characters")])
@@ -39,7 +39,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PostForm):
     name = StringField("Full name", validators=_name, filters=STRIP)
     email = EmailField("Email address", validators=_email, filters=STRIP)
     phone = TelField("Phone number (optional)", validators=_phone, filters=STRIP)
@@ -47,7 +47,7 @@ class ProfileForm(FlaskForm):
                                      validators=[Optional(), Length(max=128)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PostForm):
     current_password = PasswordField("Current password", validators=[
         DataRequired("Enter your current password"), Length(max=128)])
     password = PasswordField("New password", validators=_password)
@@ -55,11 +55,11 @@ class ChangePasswordForm(FlaskForm):
         DataRequired("Confirm your new password"), EqualTo("password", "The passwords do not match")])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(PostForm):
     email = EmailField("Email address", validators=_email, filters=STRIP)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PostForm):
     password = PasswordField("New password", validators=_password)
     confirm = PasswordField("Confirm new password", validators=[
         DataRequired("Confirm your new password"), EqualTo("password", "The passwords do not match")])

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import secrets
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from ..core.forms import PostForm
 from ..accounts.forms import STRIP
 from ..orders.models import Fulfilment
 from .zones import is_valid_postcode
@@ -16,7 +16,7 @@ def new_checkout_key() -> str:
     return secrets.token_hex(16)
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(PostForm):
     fulfilment = RadioField("How would you like it?", default=Fulfilment.PICKUP.value,
                             choices=[SelectChoice(Fulfilment.PICKUP.value, "Pickup from the shop"),
                                      SelectChoice(Fulfilment.DELIVERY.value, "Delivery")],
@@ -63,5 +63,5 @@ class CheckoutForm(FlaskForm):
             raise ValidationError("Enter the town or city for delivery")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PostForm):
     key = HiddenField()

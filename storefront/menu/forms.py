@@ -1,10 +1,11 @@
 """The menu's search-and-filter form: a GET form, so results have a shareable address."""
 from __future__ import annotations
 
-from wtforms import Form, SelectChoice, IntegerField, SearchField, SelectField, SelectMultipleField
+from wtforms import SelectChoice, IntegerField, SearchField, SelectField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import QueryForm
 from .models import ALLERGENS, DIETS
 from .search import clean_query
 from .service import SORTS
@@ -19,7 +20,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MenuFilterForm(Form):
+class MenuFilterForm(QueryForm):
     q = SearchField("Search the menu", filters=[clean_query])
     category = SelectField("Category", validate_choice=True)
     diet = CheckboxesField("Dietary needs", choices=choices(DIETS))

@@ -2,11 +2,11 @@
 writes is a POST form with CSRF. Limits match the columns."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, Form, HiddenField, SelectChoice, SelectField, StringField, TelField,
+from wtforms import (DateField, EmailField, HiddenField, SelectChoice, SelectField, StringField, TelField,
                      TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
+from ..core.forms import PostForm, QueryForm
 from ..core.fields import WholeNumberField
 from ..core.security import new_token
 from .models import OCCASION_LABELS
@@ -63,7 +63,7 @@ def _party_field(label="Number of guests"):
     return WholeNumberField(label, message=PARTY_MESSAGE, validators=[InputRequired("Enter the number of guests")])
 
 
-class SearchForm(Form):
+class SearchForm(QueryForm):
     """`/reservations?date=…&party=…&time=…`: the free times for a day."""
 
     date = _date_field()
@@ -72,7 +72,7 @@ class SearchForm(Form):
                             validators=[Optional()])
 
 
-class ChangeSearchForm(Form):
+class ChangeSearchForm(QueryForm):
     date = _date_field("New date")
     party = _party_field()
 
@@ -89,7 +89,7 @@ def occasion_choices() -> list[SelectChoice]:
     return [SelectChoice("", "None")] + [SelectChoice(o.value, label) for o, label in OCCASION_LABELS.items()]
 
 
-class GuestDetails(FlaskForm):
+class GuestDetails(PostForm):
     name = StringField("Full name", validators=_name, filters=STRIP)
     email = EmailField("Email address", validators=_email, filters=STRIP)
     phone = TelField("Phone number", validators=_phone, filters=STRIP)
@@ -124,16 +124,16 @@ class RequestForm(GuestDetails):
     party = _party_field()
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(PostForm):
     start = HiddenField()
     party = HiddenField()
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PostForm):
     """Only the CSRF token."""
 
 
-class WaitlistForm(FlaskForm):
+class WaitlistForm(PostForm):
     date = _date_field()
     party = _party_field()
     window_start = LenientTimeField("Earliest time", message="Enter a time like 18:00",
