@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..checkout.models import DeliveryZone, OrderingRules, OrderType, PromoCode, PromoKind
+from ..core.settings import defaults_of
 from ..core.time import utcnow
 from ..menu.models import Category
 
@@ -20,9 +21,7 @@ ZONES = (
 
 def seed_ordering(session: Session, report) -> None:
     if session.scalar(sa.select(OrderingRules.id).limit(1)) is None:
-        session.add(OrderingRules(preparation_minutes=20, slot_minutes=15, orders_per_slot=4,
-                                  last_order_minutes=15, days_ahead=7, cancel_minutes=60,
-                                  tax_rate=Decimal("20.00")))
+        session.add(defaults_of(OrderingRules))
         report.count("ordering rules")
     existing_zones = set(session.scalars(sa.select(DeliveryZone.name)))
     for name, prefixes, fee, minimum in ZONES:

@@ -21,7 +21,7 @@ from .assignment import CombinationInfo, Floor, Hold, Occupancy, Placement, Tabl
 from .models import (ACTIVE_STATUSES, DiningTable, Reservation, TableClaim, TableCombination,
                      table_combination_members)
 from .rules import Rules
-from .slots import Slot, day_bounds, day_slots
+from ..core.slots import Slot, day_bounds, day_slots
 
 
 def load_floor(session: Session) -> Floor:

@@ -14,7 +14,8 @@ from ..core.security import new_token, token_digest
 from ..store.models import Closure, OpeningPeriod
 from .models import (DiningTable, Occasion, Reservation, ReservationHistory, ReservationSettings, ReservationStatus,
                      TableClaim, TableCombination, TurnTime)
-from .rules import DEFAULT_TURN_TIMES, Rules
+from ..core.settings import defaults_of
+from .rules import DEFAULT_TURN_TIMES, rules_of
 from .service import new_reference
 
 # name, area, min seats, max seats, online bookable
@@ -65,9 +66,7 @@ def _opening(session: Session, tz: ZoneInfo, near: date, wall: time, forward: bo
 
 def seed_reservations(session: Session, *, tz: ZoneInfo, today: date, report) -> None:
     if session.scalar(sa.select(ReservationSettings.id).limit(1)) is None:
-        session.add(ReservationSettings(**{name: getattr(Rules(), name) for name in (
-            "slot_minutes", "buffer_minutes", "min_notice_minutes", "horizon_days", "max_party_online",
-            "max_party_request", "pacing_guests_per_slot", "cancellation_cutoff_minutes", "reminder_hours")}))
+        session.add(defaults_of(ReservationSettings))
         report.count("reservation settings")
     have_turns = set(session.scalars(sa.select(TurnTime.party_from)))
     for party_from, minutes in DEFAULT_TURN_TIMES:
@@ -92,7 +91,7 @@ def seed_reservations(session: Session, *, tz: ZoneInfo, today: date, report) ->
 
     keys = set(session.scalars(sa.select(Reservation.idempotency_key)
                                .where(Reservation.idempotency_key.like("demo-booking-%"))))
-    turn = Rules(turn_times=DEFAULT_TURN_TIMES)
+    turn = rules_of(defaults_of(ReservationSettings), DEFAULT_TURN_TIMES)
     for key, email, name, party, days, wall, status, table in BOOKINGS:
         if key in keys:
             continue

@@ -8,7 +8,7 @@ from babel.dates import format_date, format_time
 
 from .context import Links, Shop
 from .models import Reservation, WaitlistEntry
-from .slots import Slot, is_repeated
+from ..core.slots import Slot, is_repeated
 
 
 def when(moment: datetime, shop: Shop) -> str:

@@ -1,5 +1,5 @@
-"""The booking rules as one frozen value: read from the settings row and the turn-time table,
-with the defaults standing in until staff (or the demo seed) save their own."""
+"""The booking rules as one frozen value: read from the settings row (`core.settings`: the
+model's defaults stand in until staff or the demo seed save a row) and the turn-time table."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.settings import load_settings
 from .models import ReservationSettings, TurnTime
 
 # party size from → minutes at the table
@@ -16,15 +17,15 @@ DEFAULT_TURN_TIMES = ((1, 75), (3, 90), (5, 120), (7, 150))
 
 @dataclass(frozen=True)
 class Rules:
-    slot_minutes: int = 15
-    buffer_minutes: int = 15
-    min_notice_minutes: int = 60
-    horizon_days: int = 60
-    max_party_online: int = 8
-    max_party_request: int = 30
-    pacing_guests_per_slot: int = 12
-    cancellation_cutoff_minutes: int = 120
-    reminder_hours: int = 24
+    slot_minutes: int
+    buffer_minutes: int
+    min_notice_minutes: int
+    horizon_days: int
+    max_party_online: int
+    max_party_request: int
+    pacing_guests_per_slot: int
+    cancellation_cutoff_minutes: int
+    reminder_hours: int
     turn_times: tuple[tuple[int, int], ...] = field(default=DEFAULT_TURN_TIMES)
 
     @property
@@ -61,8 +62,11 @@ SETTING_FIELDS = ("slot_minutes", "buffer_minutes", "min_notice_minutes", "horiz
 
 
 def load_rules(session: Session) -> Rules:
-    row = session.scalars(sa.select(ReservationSettings).order_by(ReservationSettings.id).limit(1)).first()
+    row = load_settings(session, ReservationSettings)
     turns = tuple((party_from, minutes) for party_from, minutes in session.execute(
         sa.select(TurnTime.party_from, TurnTime.minutes).order_by(TurnTime.party_from)))
-    values = {name: getattr(row, name) for name in SETTING_FIELDS} if row is not None else {}
-    return Rules(**values, turn_times=turns or DEFAULT_TURN_TIMES)
+    return rules_of(row, turns or DEFAULT_TURN_TIMES)
+
+
+def rules_of(row: ReservationSettings, turn_times: tuple[tuple[int, int], ...]) -> Rules:
+    return Rules(**{name: getattr(row, name) for name in SETTING_FIELDS}, turn_times=turn_times)

@@ -27,7 +27,7 @@ from .locking import lock_days
 from .models import (Occasion, Reservation, ReservationHistory, ReservationStatus, TableClaim, WaitlistEntry,
                      WaitlistStatus)
 from .rules import Rules, load_rules
-from .slots import Slot, day_bounds, local_instant, make_slot
+from ..core.slots import Slot, day_bounds, local_instant, make_slot
 
 LOOKAHEAD_DAYS = 14  # how far "next days with space" looks
 NEXT_DAYS_SHOWN = 3

@@ -24,7 +24,7 @@ from . import bp, emails, ics, service
 from .context import Links, Shop
 from .forms import BookForm, CancelForm, ChangeForm, ChangeSearchForm, RequestForm, SearchForm, WaitlistForm
 from .models import Occasion, Reservation
-from .slots import Slot, local_instant, make_slot, parse_slot_value
+from ..core.slots import Slot, local_instant, make_slot, parse_slot_value
 
 log = logging.getLogger(__name__)
 

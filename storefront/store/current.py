@@ -2,7 +2,6 @@
 and money and times worded in its currency, locale and zone. Views and templates share these."""
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,12 +12,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..core.money import format_money
 from ..extensions import db
 from .models import StoreSettings
-from .service import StoreDefaults, get_settings, open_state, store_zone
+from ..core.settings import defaults_of, load_settings
+from .service import open_state, store_zone
 
 
-def store_defaults(app: Flask) -> StoreDefaults:
+def store_defaults(app: Flask) -> dict:
+    """What the model cannot know: the STORE_* settings stand in until the row is saved."""
     c = app.config
-    return StoreDefaults(c["STORE_NAME"], c["STORE_TIMEZONE"], c["STORE_CURRENCY"], c["STORE_LOCALE"])
+    return dict(name=c["STORE_NAME"], timezone=c["STORE_TIMEZONE"], currency=c["STORE_CURRENCY"],
+                locale=c["STORE_LOCALE"])
 
 
 def current_store():
@@ -26,10 +28,10 @@ def current_store():
     needs a shop name, so the defaults stand in."""
     if "store" not in g:
         try:
-            g.store = get_settings(db.session, store_defaults(current_app))
+            g.store = load_settings(db.session, StoreSettings, **store_defaults(current_app))
         except SQLAlchemyError:
             db.session.rollback()
-            g.store = StoreSettings(**dataclasses.asdict(store_defaults(current_app)))
+            g.store = defaults_of(StoreSettings, **store_defaults(current_app))
     return g.store
 
 

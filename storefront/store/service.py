@@ -14,24 +14,6 @@ from .models import Closure, OpeningPeriod, StoreSettings
 
 
 @dataclass(frozen=True)
-class StoreDefaults:
-    name: str
-    timezone: str
-    currency: str
-    locale: str
-
-
-def get_settings(session: Session, defaults: StoreDefaults) -> StoreSettings:
-    """The settings row, or an unsaved one built from the STORE_* defaults when none exists yet."""
-    settings = session.scalars(sa.select(StoreSettings).order_by(StoreSettings.id).limit(1)).first()
-    if settings is None:
-        settings = StoreSettings(name=defaults.name, timezone=defaults.timezone,
-                                 currency=defaults.currency, locale=defaults.locale,
-                                 address="", phone="", email="")
-    return settings
-
-
-@dataclass(frozen=True)
 class DayHours:
     day: date
     periods: tuple[tuple[time, time], ...]

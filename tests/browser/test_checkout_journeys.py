@@ -25,7 +25,7 @@ from tests.support.checkout import FIXED_NOW, make_promo, open_shop
 
 from .harness import check_page
 
-SATURDAY_1230 = "2026-11-21T12:30Z"   # Saturday 21 November, 12:30 in the shop (GMT)
+SATURDAY_1230 = "2026-11-21T12:30+00:00"   # Saturday 21 November, 12:30 in the shop (GMT), as core.slots writes it
 ORDER_URL = re.compile(r"/orders/(CK-[0-9A-Z]{6})\?key=[A-Za-z0-9_-]+$")
 
 

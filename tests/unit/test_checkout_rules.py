@@ -174,13 +174,17 @@ def test_spring_forward_skips_times_that_do_not_exist(app_ctx):
     assert starts[3] == datetime(2026, 3, 29, 0, 45, tzinfo=UTC) and starts[4] == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
 
 
-def test_fall_back_offers_the_repeated_hour_once(app_ctx):
+def test_fall_back_offers_the_repeated_hour_twice_as_distinct_slots(app_ctx):
     # Sunday 25 October 2026, London: 02:00 BST becomes 01:00 GMT; 01:00–01:59 happen twice.
+    # The shop's one grid (core.slots) offers both occurrences, each its own instant and value.
     make_hours(6, "00:30", "02:15")
     days = slots.available_days(db.session, rules(), LONDON, datetime(2026, 10, 24, 12, 0, tzinfo=UTC))
     times = local_times(days, date(2026, 10, 25))
-    assert times == ["00:30", "00:45", "01:00", "01:15", "01:30", "01:45", "02:00"]
-    assert len(set(times)) == len(times)
+    assert times == ["00:30", "00:45", "01:00", "01:15", "01:30", "01:45",
+                     "01:00", "01:15", "01:30", "01:45", "02:00"]
+    day = next(d for d in days if d.day == date(2026, 10, 25))
+    assert len({s.start for s in day.slots}) == len({s.value for s in day.slots}) == len(times)
+    assert [s.local.strftime("%H:%M") for s in day.slots if s.repeated] == ["01:00", "01:15", "01:30", "01:45"] * 2
     assert all(s.start.tzinfo == UTC for d in days for s in d.slots)
 
 
@@ -196,8 +200,9 @@ def test_asap_only_while_open_and_before_last_orders(app_ctx):
 
 
 @pytest.mark.no_db
-def test_slot_values_are_utc_instants():
+def test_slot_values_read_back_as_utc_instants():
     assert slots.parse_slot_value("2026-11-20T08:30Z") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    assert slots.parse_slot_value("2026-11-20T08:30+00:00") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
     for bad in ("", "tomorrow", "2026-13-40T99:99Z", None, "2026-11-20 08:30"):
         assert slots.parse_slot_value(bad) is None
 

@@ -1,4 +1,4 @@
-"""The slot grid in the store's zone: opening periods, last seating, and both daylight-saving
+"""The one slot grid (core.slots) in the store's zone: opening periods, last seating, and both daylight-saving
 change days (no phantom or missing local times beyond the real clock change)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storefront.reservations.slots import day_bounds, day_slots, local_instant, parse_slot_value
+from storefront.core.slots import day_bounds, day_slots, local_instant, parse_slot_value
 
 pytestmark = pytest.mark.no_db
 

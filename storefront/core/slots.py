@@ -1,11 +1,20 @@
-"""The slot grid of one local day, in real (UTC) time, correct on daylight-saving change days.
+"""The slot grid: start times on a local day, in real (UTC) time, correct on daylight-saving
+change days. Order slots, table slots and (next) cake dates all use it.
 
-A slot is an instant. The grid steps `step` at a time from the local day's first instant; a slot
-belongs to an opening period when it starts at or after the period opens and the party's turn
-ends by the time it closes ("last seating = closing time − turn time"). Stepping in real time
-means the spring-forward day simply has no slots in the hour the clock skips, and the
-fall-back day has the repeated hour's slots twice (once in summer time, once in winter time),
-as a clock on the wall would show them.
+The rules, one for each awkward case:
+
+- **Stepping.** Slots start at an opening period's opening time and follow every `step` of real
+  time; a slot belongs to the period when what must happen after its start (the party's turn at
+  the table, the kitchen's last-order margin) ends by the period's closing time.
+- **Spring forward (the skipped hour).** A wall time the clock skips is read as the instant the
+  clock jumps (`local_instant`): an opening at 01:30 on the London change day opens at 02:00 BST.
+  No slot is ever shown at a wall time that does not exist.
+- **Fall back (the repeated hour).** The repeated wall times are offered twice, once in summer
+  time and once in winter time, as a clock on the wall shows them, and marked `repeated` so
+  pages can say which is which. A wall time given without an offset means its first occurrence.
+- **Wire format.** Forms and links carry a slot as its local ISO time with the UTC offset
+  (`2026-06-12T19:30+01:00`): readable, and unambiguous in the repeated hour. Any ISO instant
+  with an offset (`…Z` too) is read back; a time without an offset is refused, never guessed.
 """
 from __future__ import annotations
 
@@ -46,6 +55,7 @@ class Slot:
     start: datetime  # aware UTC
     local: datetime  # the same instant in the store's zone
     repeated: bool = False  # the wall time occurs twice that day (the fall-back hour)
+    is_full: bool = False  # no place left (set by the feature that counts places)
 
     @property
     def value(self) -> str:
@@ -63,28 +73,22 @@ def is_repeated(local: datetime) -> bool:
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
-def make_slot(start: datetime, tz: ZoneInfo) -> Slot:
+def make_slot(start: datetime, tz: ZoneInfo, *, is_full: bool = False) -> Slot:
     local = start.astimezone(tz)
-    return Slot(start=start, local=local, repeated=is_repeated(local))
-
-
-def day_grid(day: date, tz: ZoneInfo, step: timedelta) -> list[datetime]:
-    """Every grid instant of the local day: its first instant, then every `step`."""
-    first, end = day_bounds(day, tz)
-    instants = []
-    moment = first
-    while moment < end:
-        instants.append(moment)
-        moment += step
-    return instants
+    return Slot(start=start, local=local, repeated=is_repeated(local), is_full=is_full)
 
 
 def day_slots(day: date, periods: Iterable[tuple[time, time]], tz: ZoneInfo, step: timedelta,
-              turn: timedelta) -> list[Slot]:
-    """The start times a party with this turn time could have on `day`, free or not."""
-    windows = [(local_instant(day, opens, tz), local_instant(day, closes, tz)) for opens, closes in periods]
-    return [make_slot(moment, tz) for moment in day_grid(day, tz, step)
-            if any(opens <= moment and moment + turn <= closes for opens, closes in windows)]
+              tail: timedelta) -> list[Slot]:
+    """Every slot of `day`, in time order: from each period's opening, every `step`, while
+    start + `tail` (a table's turn time, the kitchen's last-order margin) is by closing time."""
+    starts: set[datetime] = set()
+    for opens, closes in periods:
+        moment, end = local_instant(day, opens, tz), local_instant(day, closes, tz)
+        while moment + tail <= end:
+            starts.add(moment)
+            moment += step
+    return [make_slot(moment, tz) for moment in sorted(starts)]
 
 
 def parse_slot_value(raw: str | None) -> datetime | None:
