@@ -12,6 +12,7 @@ from ..core.rules import RuleViolation, populate_errors
 from ..core.security import safe_next
 from ..extensions import db, limiter
 from . import bp, service
+from .sections import sections_for
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 # Per-IP limits stop one client hammering; per-account limits stop a botnet guessing one password.
@@ -105,8 +106,8 @@ def profile():
             flash("Your details are saved.", "success")
             return redirect_to(url_for("accounts.profile"))
     if form.is_submitted():
-        return _invalid("accounts/profile.html", form=form)
-    return render("accounts/profile.html", form=form)
+        return _invalid("accounts/profile.html", form=form, sections=sections_for(db.session, current_user.id))
+    return render("accounts/profile.html", form=form, sections=sections_for(db.session, current_user.id))
 
 
 @bp.route("/password", methods=["GET", "POST"])

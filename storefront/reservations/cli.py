@@ -10,7 +10,9 @@ from flask import current_app
 
 from ..core.rules import RuleViolation
 from ..extensions import db
+from ..store.current import current_shop
 from . import bp, emails, service
+from .context import email_links
 from .models import ReservationStatus
 
 
@@ -22,9 +24,7 @@ def _request_context():
 
 
 def _tools():
-    from .views import links, shop
-
-    return shop(), links()
+    return current_shop(), email_links()
 
 
 @bp.cli.command("remind")

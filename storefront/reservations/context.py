@@ -1,20 +1,12 @@
 """What the use cases need to know about the outside world, handed in by the caller (a view, a
-CLI command or a test): the shop's details and how to build links for emails."""
+CLI command or a test): the shop (`core.shop.Shop`) and how to build links for emails."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
-
-@dataclass(frozen=True)
-class Shop:
-    name: str
-    address: str
-    phone: str
-    tz: ZoneInfo
-    locale: str
+from ..core.links import external_url
 
 
 @dataclass(frozen=True)
@@ -22,3 +14,12 @@ class Links:
     manage: Callable[[str], str]  # token → absolute URL of the manage page
     calendar: Callable[[str], str]  # token → absolute URL of the .ics file
     find: Callable[[date, int, str | None], str]  # day, party, preferred "HH:MM" → the search page
+
+
+def email_links() -> Links:
+    """The site's own links (needs an app and a request context, as url_for does)."""
+    return Links(
+        manage=lambda token: external_url("reservations.manage", token=token),
+        calendar=lambda token: external_url("reservations.calendar", token=token),
+        find=lambda day, party, at: external_url("reservations.index", date=day.isoformat(), party=party, time=at),
+    )

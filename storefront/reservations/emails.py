@@ -6,7 +6,8 @@ from datetime import datetime
 
 from babel.dates import format_date, format_time
 
-from .context import Links, Shop
+from ..core.shop import Shop
+from .context import Links
 from .models import Reservation, WaitlistEntry
 from ..core.slots import Slot, is_repeated
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from icalendar import Calendar, Event
 
-from .context import Shop
+from ..core.shop import Shop
 from .emails import guests
 from .models import Reservation, ReservationStatus
 

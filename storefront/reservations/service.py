@@ -22,7 +22,8 @@ from ..core.security import token_digest
 from ..core.time import utcnow
 from . import emails
 from .availability import Book, load_book, load_occupancy, nearest
-from .context import Links, Shop
+from ..core.shop import Shop
+from .context import Links
 from .locking import lock_days
 from .models import (Occasion, Reservation, ReservationHistory, ReservationStatus, TableClaim, WaitlistEntry,
                      WaitlistStatus)

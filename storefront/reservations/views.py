@@ -13,15 +13,16 @@ import redis as redis_lib
 from flask import Response, current_app, flash, request, url_for
 from flask_login import current_user
 
+from ..accounts.sections import Section, add_section
+from ..core.links import external_url
 from ..core.htmx import is_htmx, redirect_to, render
 from ..core.rules import FORM, RuleViolation, populate_errors
 from ..core.security import new_token, token_digest
 from ..core.time import utcnow
 from ..extensions import db, limiter, login_manager, redis
-from ..store.service import store_zone
-from ..templating import current_store
+from ..store.current import current_shop
 from . import bp, emails, ics, service
-from .context import Links, Shop
+from .context import email_links
 from .forms import BookForm, CancelForm, ChangeForm, ChangeSearchForm, RequestForm, SearchForm, WaitlistForm
 from .models import Occasion, Reservation
 from ..core.slots import Slot, local_instant, make_slot, parse_slot_value
@@ -38,23 +39,6 @@ HIDDEN_FIELDS = ("start", "party")
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-
-def shop() -> Shop:
-    store = current_store()
-    return Shop(name=store.name, address=store.address, phone=store.phone, tz=store_zone(store), locale=store.locale)
-
-
-def external(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def links() -> Links:
-    return Links(
-        manage=lambda token: external("reservations.manage", token=token),
-        calendar=lambda token: external("reservations.calendar", token=token),
-        find=lambda day, party, at: external("reservations.index", date=day.isoformat(), party=party, time=at),
-    )
-
 
 def book_url(slot: Slot, party: int) -> str:
     return url_for("reservations.book", start=slot.value, party=party)
@@ -126,22 +110,23 @@ def _private(response: Response) -> Response:
 
 @bp.app_template_filter("slot_time")
 def slot_time(slot: Slot) -> str:
-    return emails.clock(slot, shop())
+    return emails.clock(slot, current_shop())
 
 
 @bp.app_template_filter("booking_when")
 def booking_when(moment: datetime) -> str:
-    return emails.when(moment, shop())
+    return emails.when(moment, current_shop())
 
 
-@bp.app_context_processor
-def reservation_helpers() -> dict:
-    def my_reservations():
-        if not current_user.is_authenticated:
-            return [], []
-        return service.for_user(db.session, current_user.id)
+bp.add_app_template_global(emails.guests, "guests")
 
-    return {"my_reservations": my_reservations, "guests": emails.guests}
+
+def account_section(session, user_id: int) -> dict:
+    upcoming, past = service.for_user(session, user_id)
+    return {"upcoming": upcoming, "past": past}
+
+
+bp.record(lambda state: add_section(state.app, Section("reservations/_account.html", account_section)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -150,7 +135,7 @@ def reservation_helpers() -> dict:
 
 @bp.get("")
 def index():
-    tz = shop().tz
+    tz = current_shop().tz
     window = service.booking_window(db.session, tz)
     form = SearchForm(request.args)
     result = None
@@ -174,7 +159,7 @@ def _alternatives(start: datetime | None, party: int | None, exclude: int | None
     """Nearest free times (and next days) around a time that could not be had."""
     if start is None or party is None:
         return None
-    tz = shop().tz
+    tz = current_shop().tz
     try:
         return service.search(db.session, day=start.astimezone(tz).date(), party=party, wanted_at=start, tz=tz,
                               exclude_reservation_id=exclude)
@@ -194,7 +179,7 @@ def book():
         # One of the other free times offered after the first choice was taken.
         form.start.data = request.form["alternative"]
     start, party = parse_slot_value(form.start.data), parse_party(form.party.data)
-    tz = shop().tz
+    tz = current_shop().tz
     slot = make_slot(start, tz) if start else None
     alternatives = None
     details = slot is not None and party is not None  # show the details form
@@ -216,7 +201,7 @@ def book():
         token = _token_for(form.key.data)
         try:
             booked = service.book(db.session, start=start, party=party, guest=_guest(form), key=form.key.data,
-                                  token=token, shop=shop(), links=links())
+                                  token=token, shop=current_shop(), links=email_links())
         except RuleViolation as violation:
             _populate(form, violation)
             alternatives = _alternatives(start, party)
@@ -224,7 +209,7 @@ def book():
             return _booked_answer(booked, token, f"Your table is booked. We have emailed the details to "
                                                  f"{booked.reservation.email}.")
     status = 422 if form.errors or form.form_errors else 200
-    policy = emails.cancellation_policy(service.load_rules(db.session).cutoff, shop())
+    policy = emails.cancellation_policy(service.load_rules(db.session).cutoff, current_shop())
     return render("reservations/book.html", "form", status=status, form=form, slot=slot, party=party,
                   details=details, alternatives=alternatives, policy=policy, book_url=book_url,
                   search_url=search_url)
@@ -234,7 +219,7 @@ def book():
 @limiter.limit(BOOKING_LIMIT, methods=["POST"])
 def request_table():
     form = RequestForm(request.args) if request.method == "GET" else RequestForm()
-    tz = shop().tz
+    tz = current_shop().tz
     window = service.booking_window(db.session, tz)
     if request.method == "GET":
         form.fill_key()
@@ -244,7 +229,7 @@ def request_table():
         start = local_instant(form.date.data, form.time.data, tz)
         try:
             booked = service.request_table(db.session, start=start, party=form.party.data, guest=_guest(form),
-                                           key=form.key.data, token=token, shop=shop(), links=links())
+                                           key=form.key.data, token=token, shop=current_shop(), links=email_links())
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
@@ -302,8 +287,8 @@ def manage(access: Access):
 
 @with_booking
 def calendar(access: Access):
-    manage_url = external("reservations.manage", **access.values)
-    body = ics.calendar_file(access.reservation, shop(), manage_url=manage_url if access.token else None,
+    manage_url = external_url("reservations.manage", **access.values)
+    body = ics.calendar_file(access.reservation, current_shop(), manage_url=manage_url if access.token else None,
                              uid_domain=urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost",
                              now=utcnow())
     response = Response(body, mimetype="text/calendar")
@@ -315,7 +300,7 @@ def calendar(access: Access):
 def change(access: Access):
     reservation = access.reservation
     options = service.options(db.session, reservation)
-    tz = shop().tz
+    tz = current_shop().tz
     window = service.booking_window(db.session, tz)
     search_form = ChangeSearchForm(request.args if request.method == "GET" else None)
     change_form = ChangeForm()
@@ -335,7 +320,7 @@ def change(access: Access):
                 change_form.form_errors.append("Choose one of the free times.")
             else:
                 try:
-                    service.change(db.session, reservation.id, start=start, party=party, shop=shop(), links=links(),
+                    service.change(db.session, reservation.id, start=start, party=party, shop=current_shop(), links=email_links(),
                                    token=access.token,
                                    actor_id=current_user.id if current_user.is_authenticated else None)
                 except RuleViolation as violation:
@@ -375,7 +360,7 @@ def cancel(access: Access):
     reservation = access.reservation
     if form.validate_on_submit():
         try:
-            service.cancel(db.session, reservation.id, shop=shop(), links=links(),
+            service.cancel(db.session, reservation.id, shop=current_shop(), links=email_links(),
                            actor_id=current_user.id if current_user.is_authenticated else None)
         except RuleViolation as violation:
             populate_errors(form, violation)
@@ -409,7 +394,7 @@ def _window_around(at: time | None) -> tuple[time | None, time | None]:
 @bp.route("/waitlist", methods=["GET", "POST"])
 @limiter.limit(BOOKING_LIMIT, methods=["POST"])
 def waitlist():
-    tz = shop().tz
+    tz = current_shop().tz
     window = service.booking_window(db.session, tz)
     form = WaitlistForm()
     if request.method == "GET":

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..core.money import format_money
 from ..extensions import db
 from .models import StoreSettings
+from ..core.shop import Shop
 from ..core.settings import defaults_of, load_settings
 from .service import open_state, store_zone
 
@@ -33,6 +34,13 @@ def current_store():
             db.session.rollback()
             g.store = defaults_of(StoreSettings, **store_defaults(current_app))
     return g.store
+
+
+def current_shop() -> Shop:
+    """The shop as services see it (see core.shop), from this request's settings row."""
+    store = current_store()
+    return Shop(name=store.name, address=store.address, phone=store.phone, tz=store_zone(store),
+                locale=store.locale, currency=store.currency)
 
 
 def current_open_state():

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from storefront.core.security import new_token, token_digest
 from storefront.extensions import db
-from storefront.reservations.context import Links, Shop
+from storefront.core.shop import Shop
+from storefront.reservations.context import Links
 from storefront.reservations.models import (DiningTable, Reservation, ReservationHistory, ReservationSettings,
                                             ReservationStatus, TableClaim, TableCombination, TurnTime)
 from storefront.reservations.rules import DEFAULT_TURN_TIMES
