@@ -66,7 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
-    from .checkout import orders_bp
+    from .orders import bp as orders_bp
     from .core.health import bp as health_bp
     from .menu import bp as menu_bp
     from .reservations import bp as reservations_bp

@@ -11,6 +11,7 @@ from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation, populate_errors
 from ..core.security import safe_next
 from ..extensions import db, limiter
+from ..core.links import external_url
 from . import bp, service
 from .sections import sections_for
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -139,7 +140,7 @@ def reset_request():
         config = current_app.config
         service.request_password_reset(
             db.session, form.email.data,
-            link_for=lambda token: config["PUBLIC_URL"].rstrip("/") + url_for("accounts.reset_password", token=token),
+            link_for=lambda token: external_url("accounts.reset_password", token=token),
             max_age=timedelta(seconds=config["PASSWORD_RESET_MAX_AGE_SECONDS"]),
             store_name=config["STORE_NAME"],
         )

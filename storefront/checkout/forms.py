@@ -61,7 +61,3 @@ class CheckoutForm(PostForm):
     def validate_city(self, field):
         if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:
             raise ValidationError("Enter the town or city for delivery")
-
-
-class CancelForm(PostForm):
-    key = HiddenField()

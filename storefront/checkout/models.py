@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.capacity import Counter
 from ..core.db import Money, TimestampMixin, UTCDateTime, string_enum
 from ..core.time import utcnow
 from ..extensions import db
@@ -106,3 +107,7 @@ class SlotBooking(db.Model):
 
     slot_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     orders_count: Mapped[int] = mapped_column(default=0, nullable=False)
+
+
+# Orders per slot, claimed through core.capacity.
+ORDER_SLOTS = Counter(SlotBooking, key="slot_start", count="orders_count")

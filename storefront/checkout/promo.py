@@ -36,10 +36,6 @@ class Discount:
     free_delivery: bool
 
 
-def find(session: Session, code: str) -> PromoCode | None:
-    return session.scalars(sa.select(PromoCode).where(PromoCode.code == normalise_code(code))).first()
-
-
 def uses_by_customer(session: Session, promo: PromoCode, user_id: int | None, email: str) -> int:
     """Uses by this customer on orders that still stand: by account, and for guests by email."""
     who = PromoRedemption.email == email.strip().lower()

@@ -10,13 +10,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core import capacity
 from ..core.settings import load_settings
-from ..core.slots import Slot, day_slots, local_instant, parse_slot_value  # noqa: F401  (re-exported)
+from ..core.slots import Slot, day_slots, local_instant
 from ..store.service import hours_between, hours_on
-from .models import OrderingRules, SlotBooking
+from .models import ORDER_SLOTS, OrderingRules
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,7 @@ def available_days(session: Session, rules: OrderingRules, tz: ZoneInfo, now: da
                   for slot in day_slots(day, hours.periods, tz, step, margin) if slot.start >= earliest]
     if not candidates:
         return []
-    counts = dict(session.execute(sa.select(SlotBooking.slot_start, SlotBooking.orders_count)
-                                  .where(SlotBooking.slot_start.between(candidates[0].start,
-                                                                        candidates[-1].start))).all())
+    counts = capacity.taken(session, ORDER_SLOTS, (slot.start for slot in candidates))
     days: dict[date, list[Slot]] = {}
     for slot in candidates:
         days.setdefault(slot.day, []).append(

@@ -2,19 +2,20 @@
 back; with htmx only the form is swapped. Placing the order redirects to its page."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask_login import current_user
 
 from ..cart.session import current_cart
 from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation, populate_errors
+from ..core.links import external_url
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
-from ..store.current import current_store, money
+from ..orders.viewing import may_view, order_url, remember_order_token, when_words
+from ..store.current import money, request_context
 from . import bp, service
 from .forms import CheckoutForm, new_checkout_key
 from .payments import PAYMENT_LABELS
-from .viewing import may_view, order_url, remember_order_token, request_context, when_words
 
 PROMO_LIMIT = "10/minute;60/hour"
 
@@ -97,13 +98,10 @@ def submit():
     if cart is None:
         form.form_errors.append("Your cart is empty, so there is nothing to order yet.")
         return _page(form, quote, status=422)
-    store = current_store()
+    mail = service.Mail(link_for=lambda number, token: external_url("orders.detail", number=number, key=token),
+                        when_words=when_words)
     try:
-        placed = service.place_order(
-            db.session, cart, _details(form), form.key.data, ctx, store_name=store.name, currency=store.currency,
-            when_words=when_words,
-            link_for=lambda number, token: current_app.config["PUBLIC_URL"].rstrip("/")
-            + f"/orders/{number}?key={token}")
+        placed = service.place_order(db.session, cart, _details(form), form.key.data, ctx, mail=mail)
     except RuleViolation as violation:
         populate_errors(form, violation)
         quote = service.quote(db.session, current_cart(), _details(form), ctx)

@@ -29,3 +29,22 @@ class Shop:
     def local_date(self, moment: datetime) -> str:
         """The day of an instant in the shop's zone, e.g. "20 November 2026"."""
         return format_date(moment.astimezone(self.tz).date(), "long", locale=self.locale)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A use case's outside world: the moment it happens, the shop, and who acts (a signed-in
+    customer's or staff member's id; None for a guest or the system)."""
+    now: datetime
+    shop: Shop
+    user_id: int | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.shop.tz
+
+    def money(self, amount: Decimal | None) -> str:
+        return self.shop.money(amount)
+
+    def local_date(self, moment: datetime) -> str:
+        return self.shop.local_date(moment)

@@ -21,6 +21,7 @@ class Status(str, enum.Enum):
     OUT_FOR_DELIVERY = "out_for_delivery"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+    REFUNDED = "refunded"
 
     @property
     def label(self) -> str:
@@ -28,7 +29,7 @@ class Status(str, enum.Enum):
 
     @property
     def is_final(self) -> bool:
-        return self in (Status.COMPLETED, Status.CANCELLED)
+        return self in (Status.COMPLETED, Status.CANCELLED, Status.REFUNDED)
 
 
 STATUS_LABELS = {
@@ -39,6 +40,7 @@ STATUS_LABELS = {
     Status.OUT_FOR_DELIVERY: "Out for delivery",
     Status.COMPLETED: "Completed",
     Status.CANCELLED: "Cancelled",
+    Status.REFUNDED: "Refunded",
 }
 
 

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from babel.dates import format_date, format_datetime, format_time
 from flask import Flask, current_app, g
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.money import format_money
+from ..core.settings import defaults_of, load_settings
+from ..core.shop import Context, Shop
+from ..core.time import utcnow
 from ..extensions import db
 from .models import StoreSettings
-from ..core.shop import Shop
-from ..core.settings import defaults_of, load_settings
 from .service import open_state, store_zone
 
 
@@ -41,6 +43,12 @@ def current_shop() -> Shop:
     store = current_store()
     return Shop(name=store.name, address=store.address, phone=store.phone, tz=store_zone(store),
                 locale=store.locale, currency=store.currency)
+
+
+def request_context() -> Context:
+    """This request's use-case context: now, the shop, and the signed-in user if any."""
+    return Context(now=utcnow(), shop=current_shop(),
+                   user_id=current_user.id if current_user.is_authenticated else None)
 
 
 def current_open_state():

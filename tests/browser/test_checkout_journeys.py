@@ -4,7 +4,7 @@ its reason; bad details refused; a delivery fee shown before it is charged; canc
 ordering an old order again. Every page and every state the customer sees is checked with the Nu
 HTML checker and axe-core.
 
-The clock of checkout (`storefront.checkout.viewing.utcnow`) is fixed at Friday 20 November 2026,
+The clock of checkout (`storefront.store.current.utcnow`) is fixed at Friday 20 November 2026,
 10:00 in Bristol (GMT): the live server runs in a thread of this process, so the patch reaches it.
 The shop is open 08:00–17:00 every day and delivers to BS1/BS2 ("Centre", £2.50, minimum £12)."""
 from __future__ import annotations
@@ -31,7 +31,7 @@ ORDER_URL = re.compile(r"/orders/(CK-[0-9A-Z]{6})\?key=[A-Za-z0-9_-]+$")
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    with mock.patch("storefront.checkout.viewing.utcnow", return_value=FIXED_NOW):
+    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW):
         yield
 
 

@@ -26,7 +26,7 @@ SLOT = "2026-11-21T12:30Z"
 @pytest.fixture
 def server(pg_app):
     live = LiveServer(pg_app).start()
-    with mock.patch("storefront.checkout.viewing.utcnow", return_value=FIXED_NOW):
+    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW):
         yield live
     live.stop()
 
@@ -121,13 +121,15 @@ def test_a_failure_before_commit_writes_nothing(pg_app):
     cart.add(product_field(bun), 2, 99, "2.00")
     details = service.CheckoutDetails(fulfilment=service.Fulfilment.PICKUP, when=SLOT, name="Pat",
                                       email="pat@example.com", phone="0117 496 0000", promo_code="FAIL")
+    from storefront.core.shop import Context, Shop
     from storefront.core.time import zone
 
-    ctx = service.Context(now=FIXED_NOW, tz=zone("Europe/London"), money=str, local_date=str)
+    shop = Shop(name="S", address="", phone="", tz=zone("Europe/London"), locale="en_GB", currency="GBP")
+    ctx = Context(now=FIXED_NOW, shop=shop)
     with mock.patch("storefront.checkout.service.outbox.enqueue", side_effect=RuntimeError("mail table on fire")):
         with pytest.raises(RuntimeError):
-            service.place_order(db.session, cart, details, "f" * 32, ctx, link_for=lambda n, t: "", store_name="S",
-                                currency="GBP", when_words=lambda o: "")
+            service.place_order(db.session, cart, details, "f" * 32, ctx,
+                                mail=service.Mail(link_for=lambda n, t: "", when_words=lambda o: ""))
     db.session.expire_all()
     assert order_count() == 0
     assert db.session.get(Product, bun).stock_quantity == 5

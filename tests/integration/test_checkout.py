@@ -27,7 +27,7 @@ def text(response) -> str:
 
 @pytest.fixture(autouse=True)
 def frozen_clock():
-    with mock.patch("storefront.checkout.viewing.utcnow", return_value=FIXED_NOW):
+    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW):
         yield
 
 
@@ -193,7 +193,7 @@ def test_bad_input_gets_a_message_and_writes_nothing(checkout, shop, overrides, 
 
 
 def test_full_slots_are_shown_full_and_refused(checkout, shop):
-    slot = "2026-11-21T12:30Z"
+    slot = "2026-11-21T12:30+00:00"  # the page writes local time with its offset (core.slots)
     from datetime import UTC, datetime
 
     db.session.add(SlotBooking(slot_start=datetime(2026, 11, 21, 12, 30, tzinfo=UTC), orders_count=3))

@@ -14,6 +14,7 @@ from storefront.checkout.models import DeliveryZone, OrderingRules, OrderType, P
 from storefront.checkout.pricing import totals
 from storefront.checkout.zones import is_valid_postcode, zone_for
 from storefront.core.rules import RuleViolation
+from storefront.core.slots import parse_slot_value
 from storefront.core.time import zone
 from storefront.extensions import db
 from tests.support.builders import make_closure, make_hours
@@ -201,10 +202,10 @@ def test_asap_only_while_open_and_before_last_orders(app_ctx):
 
 @pytest.mark.no_db
 def test_slot_values_read_back_as_utc_instants():
-    assert slots.parse_slot_value("2026-11-20T08:30Z") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
-    assert slots.parse_slot_value("2026-11-20T08:30+00:00") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    assert parse_slot_value("2026-11-20T08:30Z") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+    assert parse_slot_value("2026-11-20T08:30+00:00") == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
     for bad in ("", "tomorrow", "2026-13-40T99:99Z", None, "2026-11-20 08:30"):
-        assert slots.parse_slot_value(bad) is None
+        assert parse_slot_value(bad) is None
 
 
 def test_asap_is_the_first_slot_with_room_after_the_ready_time(app_ctx):

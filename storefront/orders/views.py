@@ -11,14 +11,13 @@ from ..cart.session import current_cart
 from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation
 from ..extensions import db
-from ..orders.models import Order
-from ..store.current import current_store
-from . import orders_bp as bp
-from . import service
+from ..checkout.payments import PAYMENT_LABELS
+from ..checkout.slots import get_rules
+from ..store.current import request_context
+from . import bp, service
 from .forms import CancelForm
-from .payments import PAYMENT_LABELS
-from .slots import get_rules
-from .viewing import access_token_for, may_view, order_url, request_context, when_words
+from .models import Order
+from .viewing import access_token_for, may_view, order_url, when_words
 
 
 def _order_or_404(number: str) -> tuple[Order, str | None]:
@@ -69,7 +68,7 @@ def status(number: str):
 def cancel(number: str):
     order, token = _order_or_404(number)
     try:
-        service.cancel_order(db.session, order, request_context(), store_name=current_store().name)
+        service.cancel_order(db.session, order, request_context())
     except RuleViolation as violation:
         flash(violation.reasons[0][1], "error")
     else:

@@ -1,5 +1,5 @@
-"""What checkout and order pages share: the rules' context for this request, wording of times,
-and who may see an order (its owner, or whoever holds its secret link)."""
+"""What checkout and order pages share: wording of an order's time, and who may see an order
+(its owner, or whoever holds its secret link)."""
 from __future__ import annotations
 
 import hmac
@@ -8,20 +8,11 @@ from flask import session, url_for
 from flask_login import current_user
 
 from ..core.security import token_digest
-from ..core.time import utcnow
 from ..orders.models import Order
 from ..store.service import store_zone
-from ..store.current import current_store, local_date, local_datetime, local_time, money
-from .service import Context
+from ..store.current import current_store, local_datetime, local_time
 
 ORDER_TOKENS_KEY = "order_tokens"
-
-
-def request_context() -> Context:
-    tz = store_zone(current_store())
-    return Context(now=utcnow(), tz=tz, money=money,
-                   local_date=lambda moment: local_date(moment.astimezone(tz).date(), "long"),
-                   user_id=current_user.id if current_user.is_authenticated else None)
 
 
 def when_words(order: Order) -> str:
