@@ -66,9 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
-    from .orders import bp as orders_bp
     from .core.health import bp as health_bp
     from .menu import bp as menu_bp
+    from .orders import bp as orders_bp
     from .reservations import bp as reservations_bp
 
     app.register_blueprint(health_bp)

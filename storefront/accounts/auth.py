@@ -1,7 +1,10 @@
 """Flask-Login wiring: the cookie names a user id and that user's session nonce."""
 from __future__ import annotations
 
-from flask import Flask
+from functools import wraps
+
+from flask import Flask, abort
+from flask_login import current_user, login_required
 
 from ..extensions import db, login_manager
 from .models import User
@@ -26,3 +29,16 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_nonce != nonce or not user.is_active:
         return None
     return user
+
+
+def staff_required(view):
+    """For the back office: a visitor who is not signed in is sent to sign in (and back); a
+    signed-in customer gets the friendly 403 page, which says nothing about what is behind it."""
+    @wraps(view)
+    @login_required
+    def guarded(*args, **kwargs):
+        if not current_user.is_staff:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded

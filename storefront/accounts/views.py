@@ -8,13 +8,13 @@ from flask import current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.htmx import redirect_to, render
+from ..core.links import external_url
 from ..core.rules import RuleViolation, populate_errors
 from ..core.security import safe_next
 from ..extensions import db, limiter
-from ..core.links import external_url
 from . import bp, service
-from .sections import sections_for
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from .sections import sections_for
 
 # Per-IP limits stop one client hammering; per-account limits stop a botnet guessing one password.
 IP_LIMIT = "20/minute;100/hour"

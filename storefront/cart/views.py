@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, flash, render_template, request, session, url_for
+from flask import abort, flash, render_template, request, session, url_for
 from flask_login import user_logged_in
 from htmx_flask import make_response
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import secrets
 
-from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ..core.fields import STRIP, contact_fields
 from ..core.forms import PostForm
-from ..accounts.forms import STRIP
 from ..orders.models import Fulfilment
 from .zones import is_valid_postcode
 
@@ -22,15 +22,8 @@ class CheckoutForm(PostForm):
                                      SelectChoice(Fulfilment.DELIVERY.value, "Delivery")],
                             validators=[DataRequired("Choose pickup or delivery")])
     when = HiddenField()  # the radio buttons are drawn from the live slot list in the template
-    name = StringField("Full name", filters=STRIP, validators=[DataRequired("Enter your name"),
-                                                               Length(max=120, message="Use at most 120 characters")])
-    email = EmailField("Email address", filters=STRIP, validators=[
-        DataRequired("Enter your email address"), Length(max=254, message="Use at most 254 characters"),
-        Email("Enter an email address like name@example.com", check_deliverability=False)])
-    phone = TelField("Phone number", filters=STRIP, validators=[
-        DataRequired("Enter a phone number, so we can reach you about the order"),
-        Length(max=32, message="Use at most 32 characters"),
-        Regexp(r"^\+?[0-9 ()-]{6,31}$", message="Enter a phone number, like 0117 496 0000")])
+    name, email, phone = contact_fields(phone_required="Enter a phone number, so we can reach you about the order",
+                                        phone_example="0117 496 0000")
     # Required only for delivery: the checks are the validate_* methods below (an Optional()
     # here would stop them from running on an empty field).
     address_line = StringField("Street address", filters=STRIP,

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..cart.service import CartLine
 from ..cart.store import CartStore, product_field
-from ..core.money import to_money
 from ..menu.models import Product
 from ..orders.models import OrderLine
 from .promo import PricedLine
@@ -42,18 +41,8 @@ class LineSource(Protocol):
 
 
 @dataclass(frozen=True)
-class ProductLine:
-    """A menu product in the cart."""
-    product: Product
-    quantity: int
-
-    @property
-    def unit_price(self) -> Decimal:
-        return self.product.price
-
-    @property
-    def total(self) -> Decimal:
-        return to_money(self.product.price * self.quantity)
+class ProductLine(CartLine):
+    """A menu product in the cart (its price and total are the cart line's)."""
 
     @property
     def priced(self) -> PricedLine:

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from ..cart.session import current_cart
 from ..core.htmx import redirect_to, render
-from ..core.rules import RuleViolation, populate_errors
 from ..core.links import external_url
+from ..core.rules import RuleViolation, populate_errors
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
 from ..orders.viewing import may_view, order_url, remember_order_token, when_words

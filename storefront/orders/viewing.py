@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from ..core.security import token_digest
 from ..orders.models import Order
-from ..store.service import store_zone
 from ..store.current import current_store, local_datetime, local_time
+from ..store.service import store_zone
 
 ORDER_TOKENS_KEY = "order_tokens"
 

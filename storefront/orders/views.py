@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from ..cart.session import current_cart
+from ..checkout.payments import PAYMENT_LABELS
+from ..checkout.slots import get_rules
 from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation
 from ..extensions import db
-from ..checkout.payments import PAYMENT_LABELS
-from ..checkout.slots import get_rules
 from ..store.current import request_context
 from . import bp, service
 from .forms import CancelForm

@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.slots import Slot, day_bounds, day_slots
 from ..store.service import DayHours, hours_between
 from .assignment import CombinationInfo, Floor, Hold, Occupancy, Placement, TableInfo, choose
-from .models import (ACTIVE_STATUSES, DiningTable, Reservation, TableClaim, TableCombination,
-                     table_combination_members)
+from .models import ACTIVE_STATUSES, DiningTable, Reservation, TableClaim, TableCombination, table_combination_members
 from .rules import Rules
-from ..core.slots import Slot, day_bounds, day_slots
 
 
 def load_floor(session: Session) -> Floor:

@@ -11,10 +11,19 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..core.security import new_token, token_digest
-from ..store.models import Closure, OpeningPeriod
-from .models import (DiningTable, Occasion, Reservation, ReservationHistory, ReservationSettings, ReservationStatus,
-                     TableClaim, TableCombination, TurnTime)
 from ..core.settings import defaults_of
+from ..store.models import Closure, OpeningPeriod
+from .models import (
+    DiningTable,
+    Occasion,
+    Reservation,
+    ReservationHistory,
+    ReservationSettings,
+    ReservationStatus,
+    TableClaim,
+    TableCombination,
+    TurnTime,
+)
 from .rules import DEFAULT_TURN_TIMES, rules_of
 from .service import new_reference
 

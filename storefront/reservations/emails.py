@@ -7,9 +7,9 @@ from datetime import datetime
 from babel.dates import format_date, format_time
 
 from ..core.shop import Shop
+from ..core.slots import Slot, is_repeated
 from .context import Links
 from .models import Reservation, WaitlistEntry
-from ..core.slots import Slot, is_repeated
 
 
 def when(moment: datetime, shop: Shop) -> str:

@@ -2,23 +2,17 @@
 writes is a POST form with CSRF. Limits match the columns."""
 from __future__ import annotations
 
-from wtforms import (DateField, EmailField, HiddenField, SelectChoice, SelectField, StringField, TelField,
-                     TextAreaField, TimeField)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..core.fields import STRIP, WholeNumberField, contact_fields
 from ..core.forms import PostForm, QueryForm
-from ..core.fields import WholeNumberField
 from ..core.security import new_token
 from .models import OCCASION_LABELS
 
 PARTY_MESSAGE = "Enter the number of guests as a whole number, like 4"
 
 
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-STRIP = [strip]
 
 
 class LenientTimeField(TimeField):
@@ -77,12 +71,7 @@ class ChangeSearchForm(QueryForm):
     party = _party_field()
 
 
-_name = [DataRequired("Enter your name"), Length(max=120, message="Use at most 120 characters")]
-_email = [DataRequired("Enter your email address"), Length(max=254, message="Use at most 254 characters"),
-          Email("Enter an email address like name@example.com", check_deliverability=False)]
-_phone = [DataRequired("Enter a phone number, so we can reach you if plans change"),
-          Length(max=32, message="Use at most 32 characters"),
-          Regexp(r"^\+?[0-9 ()-]{6,31}$", message="Enter a phone number, like 020 7946 0000")]
+PHONE_REQUIRED = "Enter a phone number, so we can reach you if plans change"
 
 
 def occasion_choices() -> list[SelectChoice]:
@@ -90,13 +79,7 @@ def occasion_choices() -> list[SelectChoice]:
 
 
 class GuestDetails(PostForm):
-    name = StringField("Full name", validators=_name, filters=STRIP)
-    email = EmailField("Email address", validators=_email, filters=STRIP)
-    phone = TelField("Phone number", validators=_phone, filters=STRIP)
-
-    def validate_window_end(self, field) -> None:
-        if field.data and self.window_start.data and field.data <= self.window_start.data:
-            raise ValidationError("The latest time must be after the earliest time.")
+    name, email, phone = contact_fields(phone_required=PHONE_REQUIRED)
     occasion = SelectField("Occasion (optional)", choices=occasion_choices(), default="", validate_choice=True)
     special_requests = TextAreaField("Special requests (optional)", filters=STRIP, validators=[
         Optional(), Length(max=500, message="Use at most 500 characters")])
@@ -140,9 +123,7 @@ class WaitlistForm(PostForm):
                                     validators=[InputRequired("Enter the earliest time you could come")])
     window_end = LenientTimeField("Latest time", message="Enter a time like 21:00",
                                   validators=[InputRequired("Enter the latest time you could come")])
-    name = StringField("Full name", validators=_name, filters=STRIP)
-    email = EmailField("Email address", validators=_email, filters=STRIP)
-    phone = TelField("Phone number", validators=_phone, filters=STRIP)
+    name, email, phone = contact_fields(phone_required=PHONE_REQUIRED)
 
     def validate_window_end(self, field) -> None:
         if field.data and self.window_start.data and field.data <= self.window_start.data:

@@ -19,16 +19,23 @@ from sqlalchemy.orm import Session
 from ..core import audit, outbox
 from ..core.rules import FORM, RuleViolation
 from ..core.security import token_digest
+from ..core.shop import Shop
+from ..core.slots import Slot, day_bounds, local_instant, make_slot
 from ..core.time import utcnow
 from . import emails
 from .availability import Book, load_book, load_occupancy, nearest
-from ..core.shop import Shop
 from .context import Links
 from .locking import lock_days
-from .models import (Occasion, Reservation, ReservationHistory, ReservationStatus, TableClaim, WaitlistEntry,
-                     WaitlistStatus)
+from .models import (
+    Occasion,
+    Reservation,
+    ReservationHistory,
+    ReservationStatus,
+    TableClaim,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from .rules import Rules, load_rules
-from ..core.slots import Slot, day_bounds, local_instant, make_slot
 
 LOOKAHEAD_DAYS = 14  # how far "next days with space" looks
 NEXT_DAYS_SHOWN = 3

@@ -14,10 +14,11 @@ from flask import Response, current_app, flash, request, url_for
 from flask_login import current_user
 
 from ..accounts.sections import Section, add_section
-from ..core.links import external_url
 from ..core.htmx import is_htmx, redirect_to, render
+from ..core.links import external_url
 from ..core.rules import FORM, RuleViolation, populate_errors
 from ..core.security import new_token, token_digest
+from ..core.slots import Slot, local_instant, make_slot, parse_slot_value
 from ..core.time import utcnow
 from ..extensions import db, limiter, login_manager, redis
 from ..store.current import current_shop
@@ -25,7 +26,6 @@ from . import bp, emails, ics, service
 from .context import email_links
 from .forms import BookForm, CancelForm, ChangeForm, ChangeSearchForm, RequestForm, SearchForm, WaitlistForm
 from .models import Occasion, Reservation
-from ..core.slots import Slot, local_instant, make_slot, parse_slot_value
 
 log = logging.getLogger(__name__)
 

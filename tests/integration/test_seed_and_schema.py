@@ -11,7 +11,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from storefront import create_app
 from storefront.accounts.models import User
 from storefront.core.outbox import OutboxMessage
 from storefront.extensions import db

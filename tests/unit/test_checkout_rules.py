@@ -1,7 +1,7 @@
 """Checkout rules without HTTP: promo codes, totals, delivery zones, slots and the clock."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest

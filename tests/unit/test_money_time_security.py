@@ -1,7 +1,7 @@
 """Small rules everything leans on: money, time, redirects, tokens."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
