@@ -16,10 +16,27 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core import capacity
 from ..core.slots import Slot, day_bounds, day_slots
 from ..store.service import DayHours, hours_between
-from .assignment import CombinationInfo, Floor, Hold, Occupancy, Placement, TableInfo, choose
-from .models import ACTIVE_STATUSES, DiningTable, Reservation, TableClaim, TableCombination, table_combination_members
+from .assignment import (
+    CombinationInfo,
+    Floor,
+    Hold,
+    Occupancy,
+    Placement,
+    TableInfo,
+    choose,
+)
+from .models import (
+    ACTIVE_STATUSES,
+    PACING,
+    DiningTable,
+    Reservation,
+    TableClaim,
+    TableCombination,
+    table_combination_members,
+)
 from .rules import Rules
 
 
@@ -44,21 +61,24 @@ def load_floor(session: Session) -> Floor:
 
 def load_occupancy(session: Session, start: datetime, end: datetime, buffer: timedelta,
                    exclude_reservation_id: int | None = None) -> Occupancy:
-    """Unreleased table holds that could clash with anything in [start, end), and the guests of
-    active bookings starting in it (for pacing): two statements."""
+    """Unreleased table holds that could clash with anything in [start, end), and the guests
+    starting in it (the pacing counts, core.capacity), less the excluded booking's own: at most
+    three statements."""
     occupancy = Occupancy()
     claims = (sa.select(TableClaim.table_id, TableClaim.starts_at, TableClaim.ends_at, TableClaim.reservation_id)
               .where(TableClaim.released_at.is_(None), TableClaim.starts_at < end + buffer,
                      TableClaim.ends_at > start - buffer))
-    starts = (sa.select(Reservation.starts_at, Reservation.party_size)
-              .where(Reservation.status.in_(ACTIVE_STATUSES), Reservation.starts_at >= start,
-                     Reservation.starts_at < end))
     if exclude_reservation_id is not None:
         claims = claims.where(TableClaim.reservation_id != exclude_reservation_id)
-        starts = starts.where(Reservation.id != exclude_reservation_id)
     for table_id, claim_start, claim_end, reservation_id in session.execute(claims):
         occupancy.holds[table_id].append(Hold(claim_start, claim_end, reservation_id))
-    occupancy.starts.extend((moment, party) for moment, party in session.execute(starts))
+    occupancy.starts.extend(capacity.taken(session, PACING, (start, end)).items())
+    if exclude_reservation_id is not None:
+        own = session.execute(sa.select(Reservation.starts_at, Reservation.party_size)
+                              .where(Reservation.id == exclude_reservation_id,
+                                     Reservation.status.in_(ACTIVE_STATUSES))).first()
+        if own is not None:
+            occupancy.starts.append((own.starts_at, -own.party_size))
     return occupancy
 
 

@@ -3,17 +3,20 @@ Idempotent: tables and combinations are matched by name, turn times by party siz
 their fixed one-time key, so a second run adds nothing."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..core import capacity
 from ..core.security import new_token, token_digest
 from ..core.settings import defaults_of
 from ..store.models import Closure, OpeningPeriod
 from .models import (
+    ACTIVE_STATUSES,
+    PACING,
     DiningTable,
     Occasion,
     Reservation,
@@ -25,7 +28,7 @@ from .models import (
     TurnTime,
 )
 from .rules import DEFAULT_TURN_TIMES, rules_of
-from .service import new_reference
+from .service import NO_LIMIT, new_reference
 
 # name, area, min seats, max seats, online bookable
 TABLES = (
@@ -116,6 +119,8 @@ def seed_reservations(session: Session, *, tz: ZoneInfo, today: date, report) ->
             special_requests="A quiet corner, please." if days > 0 else "", user_id=user_id,
             manage_token_hash=token_digest(new_token()), idempotency_key=key, confirmed_at=start - timedelta(days=7))
         released = None if status == ReservationStatus.CONFIRMED else end
+        if status in ACTIVE_STATUSES:
+            capacity.claim(session, PACING, start.astimezone(UTC), NO_LIMIT, party)
         reservation.claims.append(TableClaim(table_id=tables[table].id, starts_at=start, ends_at=end,
                                              released_at=released))
         reservation.history.append(ReservationHistory(to_status=ReservationStatus.CONFIRMED.value, actor="diner",

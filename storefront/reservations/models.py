@@ -8,10 +8,10 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.capacity import Counter
 from ..core.db import TimestampMixin, UTCDateTime, string_enum
 from ..core.time import utcnow
 from ..extensions import db
-
 
 
 class ReservationStatus(str, enum.Enum):
@@ -267,3 +267,17 @@ class WaitlistEntry(db.Model):
     status: Mapped[WaitlistStatus] = mapped_column(string_enum(WaitlistStatus, "waitlist_status"),
                                                    default=WaitlistStatus.WAITING, nullable=False)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PacingCount(db.Model):
+    """Guests starting at one slot instant (pacing), claimed through core.capacity by bookings
+    that hold a table (confirmed or seated) and given back when they stop holding one."""
+
+    __tablename__ = "reservation_pacing"
+    __table_args__ = (sa.CheckConstraint("guests >= 0", name="guests_not_negative"),)
+
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    guests: Mapped[int] = mapped_column(default=0, nullable=False)
+
+
+PACING = Counter(PacingCount, key="slot_start", count="guests")

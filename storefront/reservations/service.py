@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..core import audit, outbox
+from ..core import audit, capacity, outbox
 from ..core.rules import FORM, RuleViolation
 from ..core.security import token_digest
 from ..core.shop import Shop
@@ -27,6 +27,8 @@ from .availability import Book, load_book, load_occupancy, nearest
 from .context import Links
 from .locking import lock_days
 from .models import (
+    ACTIVE_STATUSES,
+    PACING,
     Occasion,
     Reservation,
     ReservationHistory,
@@ -39,6 +41,7 @@ from .rules import Rules, load_rules
 
 LOOKAHEAD_DAYS = 14  # how far "next days with space" looks
 NEXT_DAYS_SHOWN = 3
+NO_LIMIT = 2**31 - 1  # pacing when staff decide (accepting a large party's request)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -249,10 +252,16 @@ def _new_reservation(*, status: ReservationStatus, start: datetime, party: int, 
         user_id=guest.user_id, manage_token_hash=token_digest(token), idempotency_key=key)
 
 
-def _claim(reservation: Reservation, placement, start: datetime, end: datetime) -> None:
+def _claim(session: Session, reservation: Reservation, placement, start: datetime, end: datetime, party: int,
+           pacing_limit: int | None) -> bool:
+    """Hold the placement's tables and the party's places in the start's pacing (without a limit
+    when staff decide). False when pacing is full: the caller rolls back."""
+    if not capacity.claim(session, PACING, start, NO_LIMIT if pacing_limit is None else pacing_limit, party):
+        return False
     reservation.combination_id = placement.combination.id if placement.combination else None
     for table_id in placement.table_ids:
         reservation.claims.append(TableClaim(table_id=table_id, starts_at=start, ends_at=end))
+    return True
 
 
 def _commit_new(session: Session, reservation: Reservation, key: str, token: str) -> Booked:
@@ -290,14 +299,14 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
     first, last = day_bounds(day, shop.tz)
     book_.occupancy = load_occupancy(session, first, last, rules.buffer)
     placement = book_.placement(start, party)
-    if placement is None:
+    reservation = _new_reservation(status=ReservationStatus.CONFIRMED, start=start, party=party, rules=rules,
+                                   tz=shop.tz, guest=guest, key=key, token=token)
+    if placement is None or not _claim(session, reservation, placement, start, reservation.ends_at, party,
+                                       rules.pacing_guests_per_slot):
         session.rollback()
         raise RuleViolation.on("start", f"Sorry, {emails.clock(slot, shop)} is no longer free for "
                                         f"{emails.guests(party)}. Please choose another time.")
-    reservation = _new_reservation(status=ReservationStatus.CONFIRMED, start=start, party=party, rules=rules,
-                                   tz=shop.tz, guest=guest, key=key, token=token)
     reservation.confirmed_at = now
-    _claim(reservation, placement, start, reservation.ends_at)
     _history(reservation, ReservationStatus.CONFIRMED, actor="diner", actor_id=guest.user_id, note="booked online")
     session.add(reservation)
     # Whoever books from the waitlist is no longer waiting for that day.
@@ -427,15 +436,18 @@ def change(session: Session, reservation_id: int, *, start: datetime, party: int
     first, last = day_bounds(new_day, shop.tz)
     book_.occupancy = load_occupancy(session, first, last, rules.buffer, exclude_reservation_id=reservation.id)
     placement = book_.placement(start, party)
-    if placement is None:
+    old_claims = reservation.active_claims
+    end = start + rules.turn_for(party)
+    # The old pacing places go back first (a bigger party at the same time needs only the
+    # difference); then the new tables and places are claimed, and only then are the old tables
+    # let go. Any refusal rolls the whole change back: the booking stands as it was.
+    capacity.release(session, PACING, reservation.starts_at, reservation.party_size)
+    if placement is None or not _claim(session, reservation, placement, start, end, party,
+                                       rules.pacing_guests_per_slot):
         session.rollback()
         raise RuleViolation.on("start", f"Sorry, {emails.clock(slot, shop)} is not free for "
                                         f"{emails.guests(party)}. Your booking is unchanged.")
     before = f"{emails.when(reservation.starts_at, shop)} for {emails.guests(reservation.party_size)}"
-    old_claims = reservation.active_claims
-    end = start + rules.turn_for(party)
-    # Claim the new place first…
-    _claim(reservation, placement, start, end)
     session.flush()
     # …then let the old one go.
     for claim in old_claims:
@@ -474,7 +486,8 @@ def cancel(session: Session, reservation_id: int, *, shop: Shop, links: Links, a
         session.rollback()
         raise RuleViolation.on(FORM, "This booking can no longer be cancelled online.")
     held_tables = bool(reservation.active_claims)
-    _release(reservation, ReservationStatus.CANCELLED, now, actor=actor, actor_id=actor_id, note="cancelled")
+    _release(session, reservation, ReservationStatus.CANCELLED, now, actor=actor, actor_id=actor_id,
+             note="cancelled")
     reservation.cancelled_at = now
     _send(session, reservation.email, emails.cancelled(reservation, shop, links))
     session.flush()
@@ -484,11 +497,13 @@ def cancel(session: Session, reservation_id: int, *, shop: Shop, links: Links, a
     return reservation
 
 
-def _release(reservation: Reservation, to_status: ReservationStatus, now: datetime, *, actor: str,
-             actor_id: int | None, note: str) -> None:
+def _release(session: Session, reservation: Reservation, to_status: ReservationStatus, now: datetime, *,
+             actor: str, actor_id: int | None, note: str) -> None:
     for claim in reservation.active_claims:
         claim.released_at = now
     from_status = reservation.status
+    if from_status in ACTIVE_STATUSES and to_status not in ACTIVE_STATUSES:
+        capacity.release(session, PACING, reservation.starts_at, reservation.party_size)
     reservation.status = to_status
     _history(reservation, to_status, from_status=from_status, actor=actor, actor_id=actor_id, note=note)
 
@@ -637,7 +652,8 @@ def accept_request(session: Session, reference: str, *, shop: Shop, links: Links
     if placement is None:
         session.rollback()
         raise RuleViolation.on(FORM, f"No table or combination seating {reservation.party_size} is free then.")
-    _claim(reservation, placement, reservation.starts_at, reservation.ends_at)
+    _claim(session, reservation, placement, reservation.starts_at, reservation.ends_at, reservation.party_size,
+           pacing_limit=None)
     reservation.status = ReservationStatus.CONFIRMED
     reservation.confirmed_at = now
     _history(reservation, ReservationStatus.CONFIRMED, from_status=ReservationStatus.REQUESTED, actor="staff",
@@ -656,7 +672,7 @@ def decline_request(session: Session, reference: str, *, shop: Shop, links: Link
     if reservation.status != ReservationStatus.REQUESTED:
         raise RuleViolation.on(FORM, f"{reservation.reference} is {reservation.status.label.lower()}, "
                                      "not a request.")
-    _release(reservation, ReservationStatus.CANCELLED, now, actor="staff", actor_id=actor_id,
+    _release(session, reservation, ReservationStatus.CANCELLED, now, actor="staff", actor_id=actor_id,
              note="request declined")
     reservation.cancelled_at = now
     audit.record(session, actor_id=actor_id, action="reservation.request_declined", target_type="reservation",
@@ -687,7 +703,7 @@ def mark(session: Session, reference: str, to_status: ReservationStatus, *, shop
         reservation.status = to_status
         _history(reservation, to_status, from_status=from_status, actor="staff", actor_id=actor_id, note="seated")
     else:
-        _release(reservation, to_status, now, actor="staff", actor_id=actor_id, note=to_status.label.lower())
+        _release(session, reservation, to_status, now, actor="staff", actor_id=actor_id, note=to_status.label.lower())
         if to_status == ReservationStatus.CANCELLED:
             reservation.cancelled_at = now
             _send(session, reservation.email, emails.cancelled(reservation, shop, links))

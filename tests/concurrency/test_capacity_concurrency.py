@@ -18,9 +18,10 @@ SLOT = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
 def at_once(count: int, work) -> list:
     barrier = threading.Barrier(count)
     results = [None] * count
+    engine = db.engine  # read here: the threads have no app context
 
     def run(i):
-        with Session(db.engine) as session:
+        with Session(engine) as session:
             barrier.wait()
             results[i] = work(session, i)
             session.commit()

@@ -8,13 +8,24 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from storefront.core import capacity
 from storefront.core.security import new_token, token_digest
-from storefront.extensions import db
 from storefront.core.shop import Shop
+from storefront.extensions import db
 from storefront.reservations.context import Links
-from storefront.reservations.models import (DiningTable, Reservation, ReservationHistory, ReservationSettings,
-                                            ReservationStatus, TableClaim, TableCombination, TurnTime)
+from storefront.reservations.models import (
+    PACING,
+    DiningTable,
+    Reservation,
+    ReservationHistory,
+    ReservationSettings,
+    ReservationStatus,
+    TableClaim,
+    TableCombination,
+    TurnTime,
+)
 from storefront.reservations.rules import DEFAULT_TURN_TIMES
+from storefront.reservations.service import NO_LIMIT
 from storefront.store.models import OpeningPeriod
 
 LONDON = ZoneInfo("Europe/London")
@@ -80,6 +91,7 @@ def make_reservation(start: datetime, party: int, tables: list[DiningTable], *, 
     if status in (ReservationStatus.CONFIRMED, ReservationStatus.SEATED):
         for table in tables:
             reservation.claims.append(TableClaim(table_id=table.id, starts_at=start, ends_at=end))
+        capacity.claim(db.session, PACING, start, NO_LIMIT, party)  # its guests count towards pacing
     reservation.history.append(ReservationHistory(to_status=status.value, actor="diner", note="test"))
     db.session.add(reservation)
     db.session.commit()
