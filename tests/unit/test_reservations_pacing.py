@@ -19,7 +19,7 @@ def guests_at(at: str) -> int:
 
 
 @pytest.fixture
-def tight_pacing(room):
+def tight_pacing(room):  # noqa: F811  (the imported fixture)
     db.session.query(ReservationSettings).update({"pacing_guests_per_slot": 6})
     db.session.commit()
     return room
