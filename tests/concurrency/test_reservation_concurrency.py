@@ -5,7 +5,6 @@ serialises writers and the same exact outcome must hold)."""
 from __future__ import annotations
 
 import http.cookiejar
-import html as html_lib
 import re
 import threading
 import urllib.error
@@ -22,6 +21,7 @@ from storefront.extensions import db
 from storefront.reservations.assignment import clashes
 from storefront.reservations.models import Reservation, ReservationStatus, TableClaim
 from tests.support.builders import make_store
+from tests.support.html import csrf_from, hidden_value
 from tests.support.reservations import future_day, local, make_reservation, make_rules, make_table, open_every_day
 from tests.support.servers import LiveServer
 
@@ -54,10 +54,8 @@ class Diner:
         status, page, _ = self.open("/reservations/book?" + urllib.parse.urlencode({"start": start, "party": party}))
         assert status == 200, page
 
-        def field(name):
-            return html_lib.unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1))
-
-        return {"csrf_token": field("csrf_token"), "key": field("key"), "start": field("start"), "party": party,
+        return {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"), "start": hidden_value(page, "start"),
+                "party": party,
                 "name": f"Diner {n}", "email": f"diner{n}@example.com", "phone": "0117 496 0000"}
 
 
