@@ -10,8 +10,7 @@ from playwright.sync_api import Page, Response, expect
 
 from storefront.core.outbox import OutboxMessage
 from storefront.reservations.models import Reservation, WaitlistEntry
-from tests.support.builders import make_store
-from tests.support.reservations import future_day, local, make_reservation, make_rules, make_table, open_every_day
+from tests.support.reservations import TABLES, future_day, local, make_reservation, make_room
 
 from .harness import check_page
 
@@ -21,11 +20,7 @@ DAY_LABEL = f"{DAY:%A}, {DAY.day} {DAY:%B %Y}"
 
 def seed(db_data, *, full_evening: bool = False) -> None:
     with db_data():
-        make_store(name="Loaf & Ladle", phone="0117 496 0123")
-        make_rules()
-        open_every_day("12:00", "22:00")
-        tables = [make_table("T1", 1, 2, position=1), make_table("T2", 1, 2, position=2),
-                  make_table("T3", 2, 4, position=3)]
+        tables = list(make_room(TABLES[:3], (), store={"name": "Loaf & Ladle", "phone": "0117 496 0123"}).values())
         if full_evening:
             for table in tables:
                 make_reservation(local(DAY, "12:00"), 2, [table], minutes=600)

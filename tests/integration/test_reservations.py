@@ -14,10 +14,9 @@ from storefront.core.time import utcnow
 from storefront.extensions import db
 from storefront.reservations.models import (Reservation, ReservationStatus, TableClaim, WaitlistEntry,
                                             WaitlistStatus)
-from tests.support.builders import PASSWORD, make_store, make_user
-from tests.support.html import csrf_from, hidden_value, links, soup, text_of, texts
-from tests.support.reservations import (future_day, local, make_combination, make_reservation, make_rules,
-                                        make_table, open_every_day)
+from tests.support.builders import PASSWORD, make_user
+from tests.support.html import csrf_from, form, hidden_value, links, soup, text_of, texts
+from tests.support.reservations import future_day, local, make_reservation, make_room
 
 HTMX = {"HX-Request": "true"}
 DETAILS = {"name": "Robin Rye", "email": "robin@example.com", "phone": "0117 496 0000", "occasion": "birthday",
@@ -60,10 +59,9 @@ class Diner:
         return self.client.get("/reservations", query_string=query, **kwargs)
 
     def book(self, link: str, details=None, headers=None, key=None):
-        page = text(self.client.get(link))
-        form = {"csrf_token": csrf_from(page), "key": key or hidden_value(page, "key"), "start": hidden_value(page, "start"),
-                "party": hidden_value(page, "party"), **(DETAILS if details is None else details)}
-        return self.client.post("/reservations/book", data=form, headers=headers or {})
+        shown = form(self.client.get(link), "#book-form")
+        data = {**shown, "key": key or shown["key"], **(DETAILS if details is None else details)}
+        return self.client.post("/reservations/book", data=data, headers=headers or {})
 
     def post(self, page_url: str, data: dict, action: str | None = None, headers=None):
         token = csrf_from(self.client.get(page_url).data)
@@ -77,14 +75,7 @@ def diner(client):
 
 @pytest.fixture
 def room(app_ctx):
-    make_store(phone="0117 496 0123")
-    make_rules()
-    open_every_day("12:00", "22:00")
-    tables = {name: make_table(name, low, high, position=i)
-              for i, (name, low, high) in enumerate((("T1", 1, 2), ("T2", 1, 2), ("T3", 2, 4), ("T4", 3, 4),
-                                                    ("T5", 3, 4)), start=1)}
-    make_combination("T4+T5", [tables["T4"], tables["T5"]], 7, 8)
-    return tables
+    return make_room(store={"phone": "0117 496 0123"})
 
 
 DAY = future_day(3)

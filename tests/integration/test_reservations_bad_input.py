@@ -11,10 +11,8 @@ from storefront.core.outbox import OutboxMessage
 from storefront.core.time import utcnow
 from storefront.extensions import db
 from storefront.reservations.models import Reservation, ReservationStatus, TableClaim, WaitlistEntry
-from tests.support.builders import make_store
-from tests.support.html import csrf_from, field_errors, hidden_value, page_text, texts
-from tests.support.reservations import (future_day, local, make_reservation, make_rules, make_table,
-                                        open_every_day)
+from tests.support.html import csrf_from, field_errors, form, hidden_value, page_text, texts
+from tests.support.reservations import future_day, local, make_reservation, make_room
 
 from .test_reservations import DETAILS, HTMX, text
 
@@ -23,10 +21,7 @@ DAY = future_day(3)
 
 @pytest.fixture
 def room(app_ctx):
-    make_store(phone="0117 496 0123")
-    make_rules()
-    open_every_day("12:00", "22:00")
-    return {"T1": make_table("T1", 1, 2), "T3": make_table("T3", 2, 4)}
+    return make_room((("T1", 1, 2), ("T3", 2, 4)), (), store={"phone": "0117 496 0123"})
 
 
 def nothing_written() -> None:
@@ -75,9 +70,7 @@ def book_page(client, start: str, party="2"):
 
 
 def valid_form(client, at="19:00", party="2"):
-    page = text(book_page(client, local(DAY, at).isoformat(), party))
-    return {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"), "start": hidden_value(page, "start"),
-            "party": hidden_value(page, "party"), **DETAILS}
+    return {**form(book_page(client, local(DAY, at).isoformat(), party), "#book-form"), **DETAILS}
 
 
 @pytest.mark.parametrize("start, party, message", [
