@@ -57,7 +57,7 @@ def test_menu_lists_available_products_with_prices_and_stock(client, bakery):
     assert sorted(names(response)) == ["Almond torte", "Chocolate fudge cake", "Hot chocolate", "Rye bread",
                                        "Sourdough loaf"]
     assert "£4.80" in html and "Only 2 left" in html and "Sold out" in html
-    assert 'loading="lazy"' not in html or 'width="400" height="300"' in html
+    assert all((img["width"], img["height"]) == ("400", "300") for img in soup(html).select('img[loading="lazy"]'))
     assert count_line(response) == "5 items"
 
 
