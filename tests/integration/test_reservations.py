@@ -4,7 +4,8 @@ answers, statement counts and the rate limit."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -88,15 +89,16 @@ def booked_link(diner, at="19:00", party=2, day=DAY) -> str:
 # --- finding a time ----------------------------------------------------------------------------
 
 def test_the_reservations_page_is_a_plain_get_form(client, room):
-    page = soup(client.get("/reservations"))
+    # 23:30 UTC on 15 July is already the 16th in the shop (BST): the form starts on the shop's today.
+    with mock.patch("storefront.reservations.service.utcnow", return_value=datetime(2026, 7, 15, 23, 30, tzinfo=UTC)):
+        page = soup(client.get("/reservations"))
     assert page.select_one('form#reservation-search[method="get"][action="/reservations"]')
     assert {"Date", "Number of guests", "Preferred time (optional)"} <= set(texts(page, "#reservation-search label"))
     assert texts(page, 'a[href="/reservations"][aria-current="page"]') == ["Reservations"]  # the header link
     assert page.select_one('input[name="date"][type="date"][required]')
     assert page.select_one('input[name="party"][type="number"][required]')
-    today = utcnow().astimezone(local(DAY, "12:00").tzinfo).date()
     shown = form(page, "#reservation-search")
-    assert (shown["date"], shown["party"]) == (today.isoformat(), "2")  # today and two guests to start
+    assert (shown["date"], shown["party"]) == ("2026-07-16", "2")  # today and two guests to start
 
 
 def test_free_times_are_links_and_htmx_swaps_only_the_finder(diner, room):

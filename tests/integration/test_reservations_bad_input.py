@@ -33,7 +33,7 @@ def field_error(page, field: str) -> str:
     return field_errors(page)[field]
 
 
-TODAY = utcnow().date()
+TODAY = future_day(0)  # the shop's today, as the horizon counts from it
 
 
 # --- the search form ------------------------------------------------------------------------
