@@ -61,9 +61,8 @@ def field_errors(html) -> dict[str, str]:
     """The message beside each field, by field id, in page order (without the hidden "Error:")."""
     errors = {}
     for node in soup(html).select(".field-error"):
-        for hidden in node.select(".visually-hidden"):
-            hidden.decompose()
-        errors[node["id"].removesuffix("-error")] = text_of(node)
+        shown = [part for part in node.find_all(string=True) if not part.find_parent(class_="visually-hidden")]
+        errors[node["id"].removesuffix("-error")] = " ".join(" ".join(shown).split())
     return errors
 
 
