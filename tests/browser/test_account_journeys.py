@@ -5,39 +5,16 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Page, expect
 
 from storefront.core.outbox import OutboxMessage
 from tests.support.builders import PASSWORD, make_product, make_store, make_user
 
 from .harness import check_page
+from .pages import field_error, fill_sign_in, main_nav, sign_out
+from .pages import press as submit
 
 NEW_PASSWORD = "plum crumble at midnight"
-
-
-def submit(page: Page, button: str, path: str, *, js: bool) -> Response:
-    """Press a form's submit button and return the server's answer to the POST, after checking
-    how it travelled: through htmx (no page load) with JavaScript, as a plain form post without."""
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(path)) as answer:
-        page.get_by_role("button", name=button, exact=True).click()
-    response = answer.value
-    if js:
-        assert response.request.headers.get("hx-request") == "true", "the form was not sent by htmx"
-        assert not response.request.is_navigation_request()
-    else:
-        assert response.request.is_navigation_request(), "the form did not post as a page load"
-    return response
-
-
-def sign_out(page: Page, live_url: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(live_url + "/")
-    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
-
-
-def field_error(page: Page, field_id: str):
-    return page.locator(f"#{field_id}-error")
 
 
 def test_home_page(page: Page, live_server, db_data, nu_checker):
@@ -52,7 +29,7 @@ def test_home_page(page: Page, live_server, db_data, nu_checker):
     favourites = page.get_by_role("region", name="Today’s favourites")
     expect(favourites.get_by_role("heading", name="Sourdough loaf")).to_be_visible()
     expect(favourites).to_contain_text("£4.80")
-    nav = page.get_by_role("navigation", name="Main")
+    nav = main_nav(page)
     expect(nav.get_by_role("link", name="Sign in")).to_be_visible()
     check_page(page, nu_checker, "home page")
 
@@ -111,11 +88,10 @@ def test_register_sign_out_and_sign_in(page: Page, live_server, js_enabled, db_d
     check_page(page, nu_checker, "home page after signing out")
 
     # A wrong password is refused with a clear message …
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    main_nav(page).get_by_role("link", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     check_page(page, nu_checker, "sign-in page")
-    page.get_by_label("Email address").fill("robin@example.com")
-    page.get_by_label("Password", exact=True).fill("not my password")
+    fill_sign_in(page, "robin@example.com", "not my password")
     answer = submit(page, "Sign in", "/account/login", js=js_enabled)
     assert answer.status == 422
     expect(page).to_have_url(live_server.url + "/account/login")
@@ -191,8 +167,7 @@ def test_reset_a_forgotten_password(page: Page, live_server, js_enabled, db_data
     sign_out(page, live_server.url)
     check_page(page, nu_checker, "home page after signing out")
     page.goto("/account/login")
-    page.get_by_label("Email address").fill("sam@example.com")
-    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    fill_sign_in(page, "sam@example.com", NEW_PASSWORD)
     submit(page, "Sign in", "/account/login", js=js_enabled)
     expect(page).to_have_url(live_server.url + "/account/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")

@@ -4,14 +4,12 @@ remove a line and undo it, a guest cart merged at sign-in, and a quantity out of
 and every state the user sees is checked with the Nu HTML checker and axe-core."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-from urllib.parse import urlsplit
+from playwright.sync_api import Locator, Page, expect
 
-from playwright.sync_api import Locator, Page, Response, expect
-
-from tests.support.builders import PASSWORD, make_category, make_product, make_store, make_user
+from tests.support.builders import make_category, make_product, make_store, make_user
 
 from .harness import check_page
+from .pages import add_on_product_page, badge, fill_sign_in, main_nav, open_cart, posting, toasts
 
 
 def seed_shop(db_data) -> dict[str, int]:
@@ -32,15 +30,6 @@ def seed_shop(db_data) -> dict[str, int]:
 # --------------------------------------------------------------------------------------------
 # What the user sees
 # --------------------------------------------------------------------------------------------
-
-def badge(page: Page) -> Locator:
-    """The header's cart link; its text is "Cart", then the count and "item(s)" for screen readers."""
-    return page.get_by_role("navigation", name="Main").locator("a#cart-badge")
-
-
-def toasts(page: Page) -> Locator:
-    return page.locator("#toasts")
-
 
 def cart_region(page: Page) -> Locator:
     return page.locator("#cart")
@@ -64,36 +53,6 @@ def subtotal(page: Page) -> Locator:
     return cart_region(page).locator("tfoot tr")
 
 
-@contextmanager
-def posting(page: Page, path: str, *, js: bool):
-    """Whatever the block does must POST to `path`, and the way it travels is checked: through
-    htmx (no page load) with JavaScript, as a plain form post (answered 303) without."""
-    with page.expect_response(lambda r: r.request.method == "POST" and urlsplit(r.url).path == path) as answer:
-        yield answer
-    response: Response = answer.value
-    if js:
-        assert response.request.headers.get("hx-request") == "true", f"POST {path} was not sent by htmx"
-        assert not response.request.is_navigation_request(), f"POST {path} loaded a whole page"
-    else:
-        assert response.request.is_navigation_request(), f"POST {path} did not post as a page load"
-        assert response.status == 303, f"POST {path} answered {response.status}, not 303"
-    page.wait_for_load_state("load")
-
-
-def add_on_product_page(page: Page, slug: str, quantity: int, *, js: bool) -> None:
-    page.goto(f"/menu/{slug}")
-    page.get_by_label("Quantity").fill(str(quantity))
-    with posting(page, "/cart/add", js=js):
-        page.get_by_role("button", name="Add to cart", exact=True).click()
-    expect(toasts(page)).to_contain_text(f"Added {quantity} ×")
-
-
-def open_cart(page: Page, live_url: str) -> None:
-    badge(page).click()
-    expect(page).to_have_url(live_url + "/cart")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your cart")
-
-
 # --------------------------------------------------------------------------------------------
 # Journeys
 # --------------------------------------------------------------------------------------------
@@ -108,7 +67,7 @@ def test_add_from_a_menu_card(page: Page, live_server, js_enabled, db_data, nu_c
 
     card_button = page.get_by_role("button", name="Add Sourdough loaf to cart", exact=True)
     expect(card_button.locator(".visually-hidden")).to_have_text(" Sourdough loaf")  # read, not shown
-    with posting(page, "/cart/add", js=js_enabled):
+    with posting(page, "/cart/add", htmx=js_enabled, see_other=True):
         card_button.click()
     # With JavaScript the customer stays where they were; without it the 303 brings them back.
     expect(page).to_have_url(base + "/menu")
@@ -121,7 +80,7 @@ def test_add_from_a_menu_card(page: Page, live_server, js_enabled, db_data, nu_c
     # A second product, by keyboard: the count follows and (with JavaScript) focus stays put.
     bun_button = page.get_by_role("button", name="Add Cinnamon bun to cart", exact=True)
     bun_button.focus()
-    with posting(page, "/cart/add", js=js_enabled):
+    with posting(page, "/cart/add", htmx=js_enabled, see_other=True):
         page.keyboard.press("Enter")
     expect(toasts(page)).to_have_text("Added 1 × Cinnamon bun to your cart.")
     expect(badge(page)).to_have_text("Cart 2 items")
@@ -150,7 +109,7 @@ def test_add_from_a_product_page_with_a_quantity(page: Page, live_server, js_ena
     check_page(page, nu_checker, "product page")
 
     quantity.fill("3")
-    with posting(page, "/cart/add", js=js_enabled):
+    with posting(page, "/cart/add", htmx=js_enabled, see_other=True):
         page.get_by_role("button", name="Add to cart", exact=True).click()
     expect(page).to_have_url(base + "/menu/sourdough-loaf")
     expect(toasts(page)).to_have_text("Added 3 × Sourdough loaf to your cart.")
@@ -181,7 +140,7 @@ def test_change_quantities_on_the_cart_page(page: Page, live_server, js_enabled,
 
     # Type a new quantity and press Update.
     box.fill("5")
-    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", js=js_enabled):
+    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", htmx=js_enabled, see_other=True):
         page.get_by_role("button", name="Update Cinnamon bun", exact=True).click()
     expect(page).to_have_url(base + "/cart")
     expect(toasts(page)).to_have_text("Cinnamon bun: quantity is now 5.")
@@ -194,7 +153,7 @@ def test_change_quantities_on_the_cart_page(page: Page, live_server, js_enabled,
     check_page(page, nu_checker, "cart after update")
 
     # One more, by mouse.
-    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", js=js_enabled):
+    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", htmx=js_enabled, see_other=True):
         page.get_by_role("button", name="One more Cinnamon bun", exact=True).click()
     expect(toasts(page)).to_have_text("Cinnamon bun: quantity is now 6.")
     expect(box).to_have_value("6")
@@ -206,7 +165,7 @@ def test_change_quantities_on_the_cart_page(page: Page, live_server, js_enabled,
     fewer = page.get_by_role("button", name="One fewer Cinnamon bun", exact=True)
     expect(fewer).to_have_text("−")
     fewer.focus()
-    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", js=js_enabled):
+    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", htmx=js_enabled, see_other=True):
         page.keyboard.press("Enter")
     expect(toasts(page)).to_have_text("Cinnamon bun: quantity is now 5.")
     expect(box).to_have_value("5")
@@ -235,7 +194,7 @@ def test_remove_a_line_and_undo(page: Page, live_server, js_enabled, db_data, nu
 
     # By keyboard: with JavaScript, focus moves from the vanished row's button to Undo.
     page.get_by_role("button", name="Remove Cinnamon bun", exact=True).focus()
-    with posting(page, f"/cart/lines/{bun_id}/remove", js=js_enabled):
+    with posting(page, f"/cart/lines/{bun_id}/remove", htmx=js_enabled, see_other=True):
         page.keyboard.press("Enter")
     expect(page).to_have_url(base + "/cart")
     expect(line_names(page)).to_have_text(["Sourdough loaf"])
@@ -250,7 +209,7 @@ def test_remove_a_line_and_undo(page: Page, live_server, js_enabled, db_data, nu
     expect(badge(page)).to_have_text("Cart 1 item")
     check_page(page, nu_checker, "cart after remove, with undo")
 
-    with posting(page, "/cart/add", js=js_enabled):
+    with posting(page, "/cart/add", htmx=js_enabled, see_other=True):
         undo.click()
     expect(page).to_have_url(base + "/cart")
     expect(line_names(page)).to_have_text(["Cinnamon bun", "Sourdough loaf"])
@@ -279,14 +238,13 @@ def test_guest_cart_merges_at_sign_in(page: Page, app, live_server, js_enabled, 
     add_on_product_page(page, "lemon-tart", 2, js=js_enabled)
     expect(toasts(page)).to_have_text("Added 2 × Lemon tart to your cart.")
     page.goto("/menu")
-    with posting(page, "/cart/add", js=js_enabled):
+    with posting(page, "/cart/add", htmx=js_enabled, see_other=True):
         page.get_by_role("button", name="Add Cinnamon bun to cart", exact=True).click()
     expect(badge(page)).to_have_text("Cart 3 items")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
-    page.get_by_label("Email address").fill("pat@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    with posting(page, "/account/login", js=js_enabled):
+    main_nav(page).get_by_role("link", name="Sign in").click()
+    fill_sign_in(page, "pat@example.com")
+    with posting(page, "/account/login", htmx=js_enabled, see_other=True):
         page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(base + "/menu")  # back where the customer was when they chose "Sign in"
     # 2 + 2 tarts, but only 3 are left: the customer is told, and the bun came along.
@@ -317,7 +275,7 @@ def test_a_quantity_out_of_range_is_refused_with_a_clear_message(page: Page, liv
     # server's message answers (no browser bubble, and no silent no-op when htmx would have
     # refused to send an invalid form). With JavaScript the answer is a 422 that htmx swaps in.
     box.fill("150")
-    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", js=js_enabled) as answer:
+    with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", htmx=js_enabled, see_other=True) as answer:
         page.get_by_role("button", name="Update Cinnamon bun", exact=True).click()
     if js_enabled:
         assert answer.value.status == 422
@@ -332,7 +290,7 @@ def test_a_quantity_out_of_range_is_refused_with_a_clear_message(page: Page, liv
     if js_enabled:
         # The box also sends itself on change: typing 150 and leaving it answers the same way.
         box.fill("150")
-        with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", js=True) as answer:
+        with posting(page, f"/cart/lines/{_id(page, 'Cinnamon bun')}", htmx=True, see_other=True) as answer:
             box.press("Tab")
         assert answer.value.status == 422
         expect(toasts(page)).to_have_text("Enter a whole number from 0 to 99 for Cinnamon bun.")

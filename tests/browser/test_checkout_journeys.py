@@ -10,20 +10,21 @@ The shop is open 08:00–17:00 every day and delivers to BS1/BS2 ("Centre", £2.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 from unittest import mock
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Locator, Page, Response, expect
 
 from storefront.orders.models import Order, Status
-from tests.support.builders import PASSWORD, make_category, make_product, make_user
+from tests.support.builders import make_category, make_product, make_user
 from tests.support.checkout import FIXED_NOW, make_promo, open_shop
 
 from .harness import check_page
+from .pages import (add_from_menu, add_on_product_page, badge, error_summary, field_error, fill_details, go_to_checkout,
+                    posting, sign_in, toasts)
+from .pages import press as press_button
 
 SATURDAY_1230 = "2026-11-21T12:30+00:00"   # Saturday 21 November, 12:30 in the shop (GMT), as core.slots writes it
 ORDER_URL = re.compile(r"/orders/(CK-[0-9A-Z]{6})\?key=[A-Za-z0-9_-]+$")
@@ -53,27 +54,9 @@ def placed_orders(db_data) -> list[tuple[str, Status]]:
 # Travelling
 # --------------------------------------------------------------------------------------------
 
-@contextmanager
-def posting(page: Page, path: str, *, htmx: bool):
-    """Whatever the block does must POST to `path`, and the way it travels is checked: through
-    htmx (no page load), or as a plain form post that loads a page."""
-    with page.expect_response(lambda r: r.request.method == "POST" and urlsplit(r.url).path == path) as answer:
-        yield answer
-    response: Response = answer.value
-    if htmx:
-        assert response.request.headers.get("hx-request") == "true", f"POST {path} was not sent by htmx"
-        assert not response.request.is_navigation_request(), f"POST {path} loaded a whole page"
-    else:
-        assert response.request.headers.get("hx-request") is None, f"POST {path} was sent by htmx"
-        assert response.request.is_navigation_request(), f"POST {path} did not post as a page load"
-    page.wait_for_load_state("load")
-
-
 def press(page: Page, button: str, *, js: bool, status: int) -> Response:
     """Press one of the checkout form's buttons; the form comes back with `status`."""
-    with posting(page, "/checkout", htmx=js) as answer:
-        page.get_by_role("button", name=button, exact=True).click()
-    response = answer.value
+    response = press_button(page, button, "/checkout", js=js)
     assert response.status == status, f"{button}: answered {response.status}, expected {status}"
     return response
 
@@ -96,57 +79,9 @@ def place_order(page: Page, base: str, *, js: bool) -> str:
     return number
 
 
-def add_from_menu(page: Page, name: str, *, js: bool, count: int) -> None:
-    """Press a menu card's "Add … to cart"; the header then says `count` items."""
-    with posting(page, "/cart/add", htmx=js):
-        page.get_by_role("button", name=f"Add {name} to cart", exact=True).click()
-    expect(badge(page)).to_have_text(f"Cart {count} item{'s' if count != 1 else ''}")
-
-
-def add_on_product_page(page: Page, slug: str, quantity: int, *, js: bool) -> None:
-    page.goto(f"/menu/{slug}")
-    page.get_by_label("Quantity").fill(str(quantity))
-    with posting(page, "/cart/add", htmx=js):
-        page.get_by_role("button", name="Add to cart", exact=True).click()
-    expect(page.locator("#toasts")).to_contain_text(f"Added {quantity} ×")
-
-
-def go_to_checkout(page: Page, base: str) -> None:
-    """From anywhere: the header's cart link, then the cart's "Go to checkout" link."""
-    badge(page).click()
-    expect(page).to_have_url(base + "/cart")
-    # The cart draws this link as a button (role="button"), so that is how it is announced.
-    page.get_by_role("button", name="Go to checkout").click()
-    expect(page).to_have_url(base + "/checkout")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
-
-
-def sign_in(page: Page, email: str, *, js: bool) -> None:
-    page.goto("/account/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    with posting(page, "/account/login", htmx=js):
-        page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
-
-
-def fill_details(page: Page, *, name: str, email: str, phone: str) -> None:
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Phone number").fill(phone)
-
-
 # --------------------------------------------------------------------------------------------
 # What the customer sees
 # --------------------------------------------------------------------------------------------
-
-def badge(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Main").locator("a#cart-badge")
-
-
-def toasts(page: Page) -> Locator:
-    return page.locator("#toasts")
-
 
 def order_summary(page: Page) -> Locator:
     return page.get_by_role("complementary", name="Your order")
@@ -160,14 +95,6 @@ def amount(page: Page, label: str) -> Locator:
     """The amount beside `label` in the totals (checkout's summary or the order page)."""
     return page.locator("dl.totals > div").filter(
         has=page.locator("dt").filter(has_text=re.compile(rf"^{re.escape(label)}$"))).locator("dd")
-
-
-def error_summary(page: Page) -> Locator:
-    return page.get_by_role("alert").filter(has=page.get_by_role("heading", name="There is a problem"))
-
-
-def field_error(page: Page, field_id: str) -> Locator:
-    return page.locator(f"#{field_id}-error")
 
 
 def order_status(page: Page) -> Locator:

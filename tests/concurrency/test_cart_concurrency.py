@@ -3,12 +3,13 @@ processes see the same cart."""
 from __future__ import annotations
 
 import http.cookiejar
-import re
 import threading
 import urllib.parse
 import urllib.request
 
 from tests.support.builders import make_product
+from tests.support.cart import cart_lines
+from tests.support.html import csrf_from
 from tests.support.servers import AppProcess, LiveServer
 
 
@@ -35,12 +36,7 @@ class Browser:
             return error.code, error.read().decode()
 
     def csrf(self, base: str) -> str:
-        return re.search(r'"X-CSRFToken": "([^"]+)"', self.get(base + "/")).group(1)
-
-
-def cart_quantity(html: str) -> dict[str, int]:
-    return {name: int(q) for name, q in re.findall(
-        r'<a href="/menu/[^"]+">([^<]+)</a>\s*</th>.*?name="quantity" value="(\d+)" min="0"', html, re.S)}
+        return csrf_from(self.get(base + "/"))
 
 
 def test_fifty_simultaneous_adds_make_exactly_fifty(make_app, real_redis, real_redis_url, app_ctx):
@@ -67,7 +63,7 @@ def test_fifty_simultaneous_adds_make_exactly_fifty(make_app, real_redis, real_r
         for t in threads:
             t.join()
         assert statuses.count(200) == 50  # each 303 to "/" followed to the home page
-        assert cart_quantity(visitor.get(server.url + "/cart")) == {"Cinnamon bun": 51}
+        assert cart_lines(visitor.get(server.url + "/cart")) == {"Cinnamon bun": 51}
     finally:
         server.stop()
 
@@ -82,10 +78,10 @@ def test_two_app_processes_share_one_cart(app, real_redis, real_redis_url, app_c
         token = visitor.csrf(first.url)
         assert visitor.post(first.url + "/cart/add", {"csrf_token": token, "product_id": product_id,
                                                       "quantity": 2, "next": "/cart"}) == 200
-        assert cart_quantity(visitor.get(second.url + "/cart")) == {"Sourdough loaf": 2}
+        assert cart_lines(visitor.get(second.url + "/cart")) == {"Sourdough loaf": 2}
         # …and the other way round.
         assert visitor.post(second.url + f"/cart/lines/{product_id}", {"csrf_token": token, "quantity": 5}) == 200
-        assert cart_quantity(visitor.get(first.url + "/cart")) == {"Sourdough loaf": 5}
+        assert cart_lines(visitor.get(first.url + "/cart")) == {"Sourdough loaf": 5}
     finally:
         first.stop()
         second.stop()

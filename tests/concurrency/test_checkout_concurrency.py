@@ -2,7 +2,6 @@
 Redis, with exact outcomes."""
 from __future__ import annotations
 
-import re
 import threading
 from unittest import mock
 
@@ -18,6 +17,7 @@ from storefront.orders.models import Order
 from tests.concurrency.test_cart_concurrency import Browser
 from tests.support.builders import make_product
 from tests.support.checkout import FIXED_NOW, make_promo, open_shop
+from tests.support.html import hidden_value
 from tests.support.servers import LiveServer
 
 SLOT = "2026-11-21T12:30Z"
@@ -38,11 +38,11 @@ def shopper_ready_to_pay(base: str, product_id: int, *, promo: str = "", when: s
     token = visitor.csrf(base)
     visitor.post(base + "/cart/add", {"csrf_token": token, "product_id": product_id, "quantity": 1, "next": "/"})
     page = visitor.get(base + "/checkout")
-    data = {"csrf_token": token, "key": re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1),
+    data = {"csrf_token": token, "key": hidden_value(page, "key"),
             "fulfilment": "pickup", "when": when, "name": "Pat", "email": email or f"pat{id(visitor)}@example.com",
             "phone": "0117 496 0000", "promo_code": promo, "action": "update"}
     _, shown = visitor.post_page(base + "/checkout", data)  # the page after "Update": the total it shows
-    data["shown_total"] = re.search(r'name="shown_total" type="hidden" value="([^"]+)"', shown).group(1)
+    data["shown_total"] = hidden_value(shown, "shown_total")
     data["action"] = "place"
     return visitor, data
 

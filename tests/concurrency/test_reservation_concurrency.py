@@ -5,7 +5,6 @@ serialises writers and the same exact outcome must hold)."""
 from __future__ import annotations
 
 import http.cookiejar
-import html as html_lib
 import re
 import threading
 import urllib.error
@@ -21,8 +20,8 @@ from storefront.core.outbox import OutboxMessage
 from storefront.extensions import db
 from storefront.reservations.assignment import clashes
 from storefront.reservations.models import Reservation, ReservationStatus, TableClaim
-from tests.support.builders import make_store
-from tests.support.reservations import future_day, local, make_reservation, make_rules, make_table, open_every_day
+from tests.support.html import csrf_from, hidden_value
+from tests.support.reservations import future_day, local, make_reservation, make_room
 from tests.support.servers import LiveServer
 
 DINERS = 20
@@ -54,10 +53,8 @@ class Diner:
         status, page, _ = self.open("/reservations/book?" + urllib.parse.urlencode({"start": start, "party": party}))
         assert status == 200, page
 
-        def field(name):
-            return html_lib.unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1))
-
-        return {"csrf_token": field("csrf_token"), "key": field("key"), "start": field("start"), "party": party,
+        return {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"), "start": hidden_value(page, "start"),
+                "party": party,
                 "name": f"Diner {n}", "email": f"diner{n}@example.com", "phone": "0117 496 0000"}
 
 
@@ -97,11 +94,9 @@ def server(make_app):
 
 
 def test_twenty_diners_for_the_last_fitting_table_make_exactly_one_booking(server, app_ctx):
-    make_store()
-    make_rules(pacing_guests_per_slot=100)
-    open_every_day("12:00", "22:00")
-    first, last = make_table("T1", 1, 2), make_table("T2", 1, 2)
-    make_table("T6", 4, 6)  # free, but never for a couple
+    # T6 is free, but never for a couple.
+    tables = make_room((("T1", 1, 2), ("T2", 1, 2), ("T6", 4, 6)), (), pacing_guests_per_slot=100)
+    first, last = tables["T1"], tables["T2"]
     make_reservation(local(DAY, "18:45"), 2, [first], minutes=120, email="earlier@example.com")  # T2 is the last
     # table for two
     start = local(DAY, "19:00").astimezone(local(DAY, "12:00").tzinfo).isoformat(timespec="minutes")
@@ -127,11 +122,7 @@ def test_twenty_diners_for_the_last_fitting_table_make_exactly_one_booking(serve
 
 
 def test_pacing_holds_under_the_same_race(server, app_ctx):
-    make_store()
-    make_rules(pacing_guests_per_slot=6)
-    open_every_day("12:00", "22:00")
-    for n in range(1, 13):
-        make_table(f"T{n}", 1, 2)  # plenty of tables: only pacing can say no
+    make_room([(f"T{n}", 1, 2) for n in range(1, 13)], (), pacing_guests_per_slot=6)  # only pacing can say no
     start = local(DAY, "19:00").astimezone(local(DAY, "12:00").tzinfo).isoformat(timespec="minutes")
 
     diners = [Diner(server.url) for _ in range(DINERS)]
@@ -147,11 +138,7 @@ def test_pacing_holds_under_the_same_race(server, app_ctx):
 
 
 def test_one_form_sent_ten_times_at_once_books_once(server, app_ctx):
-    make_store()
-    make_rules()
-    open_every_day("12:00", "22:00")
-    make_table("T1", 1, 2)
-    make_table("T2", 1, 2)
+    make_room((("T1", 1, 2), ("T2", 1, 2)), ())
     start = local(DAY, "19:00").astimezone(local(DAY, "12:00").tzinfo).isoformat(timespec="minutes")
     diner = Diner(server.url)
     form = diner.booking_form(start, 2, 0)

@@ -3,9 +3,9 @@ calendar file, change, cancel, the waitlist, large-party requests, the account p
 answers, statement counts and the rate limit."""
 from __future__ import annotations
 
-import html as html_lib
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -15,10 +15,9 @@ from storefront.core.time import utcnow
 from storefront.extensions import db
 from storefront.reservations.models import (Reservation, ReservationStatus, TableClaim, WaitlistEntry,
                                             WaitlistStatus)
-from tests.support.builders import PASSWORD, make_store, make_user
-from tests.support.html import csrf_from
-from tests.support.reservations import (future_day, local, make_combination, make_reservation, make_rules,
-                                        make_table, open_every_day)
+from tests.support.builders import PASSWORD, make_user
+from tests.support.html import csrf_from, form, hidden_value, links, soup, text_of, texts
+from tests.support.reservations import future_day, local, make_reservation, make_room
 
 HTMX = {"HX-Request": "true"}
 DETAILS = {"name": "Robin Rye", "email": "robin@example.com", "phone": "0117 496 0000", "occasion": "birthday",
@@ -29,14 +28,13 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def hidden(page: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)
-    assert match, f"no hidden {name} field"
-    return html_lib.unescape(match.group(1))
+def book_links(page) -> list[str]:
+    return links(page, starting="/reservations/book?")
 
 
-def book_links(page: str) -> list[str]:
-    return [html_lib.unescape(h) for h in re.findall(r'href="(/reservations/book\?[^"]+)"', page)]
+def buttons(page, name: str) -> dict[str, str]:
+    """The submit buttons called `name`: what each says → the value it sends."""
+    return {text_of(button): button["value"] for button in soup(page).select(f'button[name="{name}"]')}
 
 
 def manage_token(email: str) -> str:
@@ -62,10 +60,9 @@ class Diner:
         return self.client.get("/reservations", query_string=query, **kwargs)
 
     def book(self, link: str, details=None, headers=None, key=None):
-        page = text(self.client.get(link))
-        form = {"csrf_token": csrf_from(page), "key": key or hidden(page, "key"), "start": hidden(page, "start"),
-                "party": hidden(page, "party"), **(DETAILS if details is None else details)}
-        return self.client.post("/reservations/book", data=form, headers=headers or {})
+        shown = form(self.client.get(link), "#book-form")
+        data = {**shown, "key": key or shown["key"], **(DETAILS if details is None else details)}
+        return self.client.post("/reservations/book", data=data, headers=headers or {})
 
     def post(self, page_url: str, data: dict, action: str | None = None, headers=None):
         token = csrf_from(self.client.get(page_url).data)
@@ -79,14 +76,7 @@ def diner(client):
 
 @pytest.fixture
 def room(app_ctx):
-    make_store(phone="0117 496 0123")
-    make_rules()
-    open_every_day("12:00", "22:00")
-    tables = {name: make_table(name, low, high, position=i)
-              for i, (name, low, high) in enumerate((("T1", 1, 2), ("T2", 1, 2), ("T3", 2, 4), ("T4", 3, 4),
-                                                    ("T5", 3, 4)), start=1)}
-    make_combination("T4+T5", [tables["T4"], tables["T5"]], 7, 8)
-    return tables
+    return make_room(store={"phone": "0117 496 0123"})
 
 
 DAY = future_day(3)
@@ -99,14 +89,16 @@ def booked_link(diner, at="19:00", party=2, day=DAY) -> str:
 # --- finding a time ----------------------------------------------------------------------------
 
 def test_the_reservations_page_is_a_plain_get_form(client, room):
-    page = text(client.get("/reservations"))
-    assert '<form id="reservation-search" class="finder-form" method="get" action="/reservations"' in page
-    for label in ("Date", "Number of guests", "Preferred time (optional)"):
-        assert f">{label}</label>" in page
-    assert 'href="/reservations" aria-current="page">Reservations</a>' in page  # the header link
-    today = utcnow().astimezone(local(DAY, "12:00").tzinfo).date()
-    assert f'name="date" required type="date" value="{today.isoformat()}"' in page  # today and two guests to start
-    assert 'name="party" required type="number" value="2"' in page
+    # 23:30 UTC on 15 July is already the 16th in the shop (BST): the form starts on the shop's today.
+    with mock.patch("storefront.reservations.service.utcnow", return_value=datetime(2026, 7, 15, 23, 30, tzinfo=UTC)):
+        page = soup(client.get("/reservations"))
+    assert page.select_one('form#reservation-search[method="get"][action="/reservations"]')
+    assert {"Date", "Number of guests", "Preferred time (optional)"} <= set(texts(page, "#reservation-search label"))
+    assert texts(page, 'a[href="/reservations"][aria-current="page"]') == ["Reservations"]  # the header link
+    assert page.select_one('input[name="date"][type="date"][required]')
+    assert page.select_one('input[name="party"][type="number"][required]')
+    shown = form(page, "#reservation-search")
+    assert (shown["date"], shown["party"]) == ("2026-07-16", "2")  # today and two guests to start
 
 
 def test_free_times_are_links_and_htmx_swaps_only_the_finder(diner, room):
@@ -131,8 +123,8 @@ def test_a_full_time_offers_the_nearest_times_the_next_days_and_the_waitlist(din
     page = text(diner.search(DAY, 2, at="19:00"))
     assert "19:00 is not available for 2 guests." in page
     assert "Nearest free times" in page and "Next days with space" in page
-    nearest = page.split("Nearest free times")[1].split("</ul>")[0]
-    assert [t for t in re.findall(r">(\d\d:\d\d)<", nearest)] == ["16:15", "16:30", "16:45", "17:00"]
+    nearest = [t.split(" on ")[0] for t in texts(page, 'h3:-soup-contains("Nearest free times") + ul a')]
+    assert nearest == ["16:15", "16:30", "16:45", "17:00"]
     assert f'href="/reservations/waitlist?date={DAY.isoformat()}&amp;party=2&amp;time=19:00"' in page
 
 
@@ -186,7 +178,7 @@ def test_booking_through_htmx_redirects_the_page(diner, room):
 def test_a_double_submit_books_once_and_lands_on_the_same_booking(client, diner, room):
     link = booked_link(diner)
     page = text(client.get(link))
-    form = {"csrf_token": csrf_from(page), "key": hidden(page, "key"), "start": hidden(page, "start"),
+    form = {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"), "start": hidden_value(page, "start"),
             "party": "2", **DETAILS}
     first = client.post("/reservations/book", data=form)
     second = client.post("/reservations/book", data=form)
@@ -200,7 +192,7 @@ def test_a_time_taken_meanwhile_is_refused_with_alternatives(client, diner, room
     page = text(client.get(link))
     for name in ("T1", "T2", "T3"):
         make_reservation(local(DAY, "18:30"), 2, [room[name]], minutes=120)
-    form = {"csrf_token": csrf_from(page), "key": hidden(page, "key"), "start": hidden(page, "start"),
+    form = {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"), "start": hidden_value(page, "start"),
             "party": "2", **DETAILS}
     response = client.post("/reservations/book", data=form)
     body = text(response)
@@ -209,16 +201,16 @@ def test_a_time_taken_meanwhile_is_refused_with_alternatives(client, diner, room
     assert count(Reservation) == 3 and count(OutboxMessage) == 0
     # The details are kept, and the nearest free times book with them in one press.
     assert 'value="Robin Rye"' in body
-    alternatives = re.findall(r'name="alternative" value="([^"]+)">Book (\d\d:\d\d)<', body)
-    assert [at for _, at in alternatives] == ["16:30", "16:45", "17:00", "20:45"]
-    booked = client.post("/reservations/book", data={**form, "alternative": alternatives[-1][0]})
+    alternatives = buttons(body, "alternative")
+    assert list(alternatives) == ["Book 16:30", "Book 16:45", "Book 17:00", "Book 20:45"]
+    booked = client.post("/reservations/book", data={**form, "alternative": alternatives["Book 20:45"]})
     assert booked.status_code == 303
     assert db.session.scalars(sa.select(Reservation).where(Reservation.email == "robin@example.com")).one() \
         .starts_at == local(DAY, "20:45")
     # Opened afresh, the booking page says the time is gone before any details are typed.
     again = client.get(link)
     assert again.status_code == 422 and "is no longer free for 2 guests" in text(again)
-    assert ">Book table</button>" not in text(again) and book_links(text(again))
+    assert "Book table" not in texts(again, "button") and book_links(again)
 
 
 # --- the manage link -------------------------------------------------------------------------
@@ -232,9 +224,10 @@ def booking(diner, room):
 def test_change_the_time_from_the_manage_link(client, diner, booking):
     page = text(client.get(f"/reservations/{booking}/change"))
     assert "Move to a free time on" in page and 'name="start"' in page
-    assert re.search(rf'value="{DAY.isoformat()}T19:00[^"]*">19:00</button>', page)  # its own time shows as free
+    times = buttons(page, "start")
+    assert times["19:00"].startswith(f"{DAY.isoformat()}T19:00")  # its own time shows as free
     start = local(DAY, "20:00").astimezone(local(DAY, "12:00").tzinfo)
-    value = re.search(rf'value="({DAY.isoformat()}T20:00[^"]*)"', page).group(1)
+    value = times["20:00"]
     response = diner.post(f"/reservations/{booking}/change", {"start": value, "party": "2"})
     assert response.status_code == 303 and response.headers["Location"] == f"/reservations/{booking}"
     reservation = db.session.scalars(sa.select(Reservation)).one()
@@ -254,7 +247,7 @@ def test_change_the_party_size_over_htmx_and_see_errors_in_place(client, diner, 
                                                                "party": "4"}, headers=HTMX)
     assert off_grid.status_code == 422 and "Choose one of the times we show" in text(off_grid)
     assert text(off_grid).lstrip().startswith('<div id="change-finder">')
-    value = re.search(rf'value="({DAY.isoformat()}T18:00[^"]*)"', text(times)).group(1)
+    value = buttons(times, "start")["18:00"]
     ok = diner.post(f"/reservations/{booking}/change", {"start": value, "party": "4"}, headers=HTMX)
     assert ok.status_code == 200 and ok.headers["HX-Redirect"] == f"/reservations/{booking}"
     reservation = db.session.scalars(sa.select(Reservation)).one()
@@ -314,7 +307,7 @@ def test_a_large_party_sends_a_request(client, diner, room):
     page = text(client.get(page_url))
     assert "Request a table for a larger party" in page and 'value="12"' in page
     response = diner.post(page_url, {"date": DAY.isoformat(), "time": "19:00", "party": "12",
-                                     "key": hidden(page, "key"), **DETAILS}, action="/reservations/request")
+                                     "key": hidden_value(page, "key"), **DETAILS}, action="/reservations/request")
     assert response.status_code == 303
     manage = text(client.get(response.headers["Location"]))
     assert "Request received: we will email you when we have checked we can seat you." in manage

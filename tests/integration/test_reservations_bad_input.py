@@ -2,7 +2,6 @@
 page), the right status, nothing written, never a 500."""
 from __future__ import annotations
 
-import html as html_lib
 from datetime import timedelta
 
 import pytest
@@ -12,22 +11,17 @@ from storefront.core.outbox import OutboxMessage
 from storefront.core.time import utcnow
 from storefront.extensions import db
 from storefront.reservations.models import Reservation, ReservationStatus, TableClaim, WaitlistEntry
-from tests.support.builders import make_store
-from tests.support.html import csrf_from
-from tests.support.reservations import (future_day, local, make_reservation, make_rules, make_table,
-                                        open_every_day)
+from tests.support.html import csrf_from, field_errors, form, hidden_value, page_text, texts
+from tests.support.reservations import future_day, local, make_reservation, make_room
 
-from .test_reservations import DETAILS, HTMX, hidden, text
+from .test_reservations import DETAILS, HTMX, text
 
 DAY = future_day(3)
 
 
 @pytest.fixture
 def room(app_ctx):
-    make_store(phone="0117 496 0123")
-    make_rules()
-    open_every_day("12:00", "22:00")
-    return {"T1": make_table("T1", 1, 2), "T3": make_table("T3", 2, 4)}
+    return make_room((("T1", 1, 2), ("T3", 2, 4)), (), store={"phone": "0117 496 0123"})
 
 
 def nothing_written() -> None:
@@ -35,12 +29,11 @@ def nothing_written() -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, model.__name__
 
 
-def field_error(page: str, field: str) -> str:
-    start = page.index(f'id="{field}-error"')
-    return html_lib.unescape(page[start:page.index("</p>", start)].split("</span>", 1)[1])
+def field_error(page, field: str) -> str:
+    return field_errors(page)[field]
 
 
-TODAY = utcnow().date()
+TODAY = future_day(0)  # the shop's today, as the horizon counts from it
 
 
 # --- the search form ------------------------------------------------------------------------
@@ -77,9 +70,7 @@ def book_page(client, start: str, party="2"):
 
 
 def valid_form(client, at="19:00", party="2"):
-    page = text(book_page(client, local(DAY, at).isoformat(), party))
-    return {"csrf_token": csrf_from(page), "key": hidden(page, "key"), "start": hidden(page, "start"),
-            "party": hidden(page, "party"), **DETAILS}
+    return {**form(book_page(client, local(DAY, at).isoformat(), party), "#book-form"), **DETAILS}
 
 
 @pytest.mark.parametrize("start, party, message", [
@@ -99,12 +90,12 @@ def valid_form(client, at="19:00", party="2"):
 ])
 def test_a_bad_chosen_time_or_party_is_explained_on_the_booking_page(client, room, start, party, message):
     response = book_page(client, start, party)
-    assert response.status_code == 422 and message in html_lib.unescape(text(response))
-    assert ">Book table</button>" not in text(response)
+    assert response.status_code == 422 and message in page_text(response)
+    assert "Book table" not in texts(response, "button")
     # Posted anyway (a tampered form): the same message, nothing booked.
     form = valid_form(client)
     posted = client.post("/reservations/book", data={**form, "start": start, "party": party})
-    assert posted.status_code == 422 and message in html_lib.unescape(text(posted))
+    assert posted.status_code == 422 and message in page_text(posted)
     nothing_written()
 
 
@@ -217,7 +208,7 @@ def test_bad_changes_are_refused_and_the_booking_stands(client, booking, start, 
     reservation_id, token = booking
     csrf = csrf_from(client.get(f"/reservations/{token}/change").data)
     response = client.post(f"/reservations/{token}/change", data={"csrf_token": csrf, "start": start, "party": party})
-    assert response.status_code == 422 and message in html_lib.unescape(text(response))
+    assert response.status_code == 422 and message in page_text(response)
     db.session.expire_all()
     reservation = db.session.get(Reservation, reservation_id)
     assert (reservation.starts_at, reservation.party_size, len(reservation.claims)) == (local(DAY, "19:00"), 2, 1)
@@ -267,7 +258,7 @@ def test_bad_waitlist_requests_are_explained(client, room, overrides, field, mes
 ])
 def test_bad_requests_are_explained(client, room, overrides, field, message):
     page = text(client.get("/reservations/request"))
-    form = {"csrf_token": csrf_from(page), "key": hidden(page, "key"), "date": DAY.isoformat(), "time": "19:00",
+    form = {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"), "date": DAY.isoformat(), "time": "19:00",
             "party": "12", **DETAILS, **overrides}
     response = client.post("/reservations/request", data=form)
     assert response.status_code == 422 and message in field_error(text(response), field)

@@ -10,16 +10,12 @@ from storefront.core.outbox import OutboxMessage
 from storefront.core.time import utcnow
 from storefront.extensions import db
 from storefront.reservations.models import Reservation, ReservationStatus
-from tests.support.builders import make_store
-from tests.support.reservations import future_day, local, make_reservation, make_rules, make_table, open_every_day
+from tests.support.reservations import future_day, local, make_reservation, make_room
 
 
 @pytest.fixture
 def room(app_ctx):
-    make_store()
-    make_rules()
-    open_every_day()
-    return {"T1": make_table("T1", 1, 2), "Chef": make_table("Chef", 6, 12, online=False)}
+    return make_room((("T1", 1, 2), ("Chef", 6, 12)), (), offline=("Chef",))
 
 
 def run(app, *args):

@@ -1,7 +1,7 @@
 """Site-wide behaviour: headers, error pages, health, the base layout."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime
 from unittest import mock
 
 import pytest
@@ -141,11 +141,13 @@ def test_footer_shows_todays_split_hours_in_store_time(client, app_ctx, local_no
 
 
 def test_footer_shows_a_closure(client, app_ctx):
+    # 23:30 UTC on Wednesday 15 July is 00:30 on Thursday in the shop (BST): "today" is the shop's.
+    now = datetime(2026, 7, 15, 23, 30, tzinfo=UTC)
     make_store()
-    make_hours(date.today().weekday(), "00:00", "23:59")
-    today = datetime.now().date()
-    make_closure(today - timedelta(days=1), today + timedelta(days=1), reason="Closed for the holidays")
-    html = client.get("/").get_data(as_text=True)
+    make_hours(3, "00:00", "23:59")  # Thursdays
+    make_closure(date(2026, 7, 16), reason="Closed for the holidays")
+    with mock.patch("storefront.store.service.utcnow", return_value=now):
+        html = client.get("/").get_data(as_text=True)
     assert "Closed today: Closed for the holidays" in html
 
 

@@ -1,14 +1,13 @@
 """Driving the checkout through the test client, as a browser form would."""
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from storefront.checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoKind
 from storefront.extensions import db
 from tests.support.builders import make_hours, make_store
-from tests.support.html import csrf_from
+from tests.support.html import csrf_from, hidden_value, soup
 
 # Friday 20 November 2026, 10:00 in London (GMT): the shop in these tests is open 08:00–17:00.
 FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -36,12 +35,6 @@ def make_promo(code: str, **fields) -> PromoCode:
     return promo
 
 
-def hidden(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html) or \
-        re.search(rf'type="hidden" name="{name}" value="([^"]*)"', html)
-    return match.group(1) if match else ""
-
-
 class CheckoutClient:
     def __init__(self, client):
         self.client = client
@@ -57,10 +50,11 @@ class CheckoutClient:
         return self.client.get("/checkout").get_data(as_text=True)
 
     def form(self, **overrides) -> dict:
-        html = self.page()
-        selected = re.search(r'<option value="([^"]+)" selected', html)
-        data = {"csrf_token": csrf_from(html), "key": hidden(html, "key"), "shown_total": hidden(html, "shown_total"),
-                "fulfilment": "pickup", "when": selected.group(1) if selected else "",
+        page = soup(self.page())
+        selected = page.select_one("select#when option[selected]")
+        data = {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"),
+                "shown_total": hidden_value(page, "shown_total"),
+                "fulfilment": "pickup", "when": selected["value"] if selected else "",
                 "name": "Robin Rye", "email": "robin@example.com", "phone": "0117 496 0000", "note": "",
                 "promo_code": "", "action": "place"}
         data.update(overrides)
@@ -72,7 +66,7 @@ class CheckoutClient:
     def quote_total(self, data: dict) -> str:
         """What the page shows for these choices (as "Update options" would)."""
         response = self.post({**data, "action": "update"})
-        return hidden(response.get_data(as_text=True), "shown_total")
+        return hidden_value(response, "shown_total")
 
     def place(self, **overrides):
         data = self.form(**overrides)

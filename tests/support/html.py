@@ -1,19 +1,101 @@
-"""Helpers for reading pages in tests: the CSRF token, and the Nu HTML checker."""
+"""Reading pages in tests with a real HTML parser (never attribute-order regexes), and the Nu
+HTML checker. Every helper takes a page or fragment as text, bytes or a test-client response."""
 from __future__ import annotations
 
 import json
-import re
 import urllib.request
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
-                   r'|"X-CSRFToken": "([^"]+)"')
+from bs4 import BeautifulSoup, Tag
 
 
-def csrf_from(html: str | bytes) -> str:
-    text = html.decode() if isinstance(html, bytes) else html
-    match = _CSRF.search(text)
-    assert match, "no csrf_token field in the page"
-    return match.group(1) or match.group(2) or match.group(3)
+def soup(html) -> Tag:
+    if isinstance(html, Tag):
+        return html
+    if hasattr(html, "get_data"):
+        html = html.get_data(as_text=True)
+    if isinstance(html, bytes):
+        html = html.decode()
+    return BeautifulSoup(html, "html.parser")
+
+
+def text_of(node: Tag) -> str:
+    """The text a person reads in an element, whitespace collapsed."""
+    return " ".join(node.get_text(" ").split())
+
+
+def page_text(html) -> str:
+    """All the text of a page or fragment, entities decoded and whitespace collapsed."""
+    return text_of(soup(html))
+
+
+def texts(html, selector: str) -> list[str]:
+    """The text of every element matching a CSS selector, in page order."""
+    return [text_of(node) for node in soup(html).select(selector)]
+
+
+def one(html, selector: str) -> Tag:
+    """The one element matching a CSS selector (fails when there is none or several)."""
+    found = soup(html).select(selector)
+    assert len(found) == 1, f"{len(found)} elements match {selector!r}"
+    return found[0]
+
+
+def hidden_value(html, name: str) -> str:
+    field = soup(html).select_one(f'input[type="hidden"][name="{name}"]')
+    assert field is not None, f"no hidden {name} field"
+    return field.get("value", "")
+
+
+def csrf_from(html) -> str:
+    """The CSRF token, from a form's field or else from the htmx headers on <body>."""
+    page = soup(html)
+    field = page.select_one('input[name="csrf_token"]')
+    if field is not None:
+        return field["value"]
+    body = page.select_one("body[data-hx-headers]")
+    assert body is not None, "no csrf_token field in the page"
+    return json.loads(body["data-hx-headers"])["X-CSRFToken"]
+
+
+def field_errors(html) -> dict[str, str]:
+    """The message beside each field, by field id, in page order (without the hidden "Error:")."""
+    errors = {}
+    for node in soup(html).select(".field-error"):
+        shown = [part for part in node.find_all(string=True) if not part.find_parent(class_="visually-hidden")]
+        errors[node["id"].removesuffix("-error")] = " ".join(" ".join(shown).split())
+    return errors
+
+
+def links(html, selector: str = "a[href]", *, starting: str = "") -> list[str]:
+    """The href of every matching link whose address starts with `starting`, entities decoded."""
+    return [a["href"] for a in soup(html).select(selector) if a.get("href", "").startswith(starting)]
+
+
+def form(html, selector: str = "form") -> dict[str, str]:
+    """What a browser would send for the first matching form as it stands: its inputs (checked
+    boxes and radios only), each select's chosen option and its text areas. Buttons are left out."""
+    node = soup(html).select_one(selector)
+    assert node is not None, f"no form matches {selector!r}"
+    data: dict[str, str] = {}
+    for field in node.select("input[name], select[name], textarea[name]"):
+        name, kind = field["name"], field.get("type", "text")
+        if field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            data[name] = chosen.get("value", chosen.get_text()) if chosen else ""
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        elif kind in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif kind not in ("submit", "button", "image", "reset", "file"):
+            data[name] = field.get("value", "")
+    return data
+
+
+def json_ld(html) -> dict:
+    node = soup(html).select_one('script[type="application/ld+json"]')
+    assert node is not None, "no JSON-LD in the page"
+    return json.loads(node.string)
 
 
 class NuChecker:

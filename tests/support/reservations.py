@@ -27,6 +27,7 @@ from storefront.reservations.models import (
 from storefront.reservations.rules import DEFAULT_TURN_TIMES
 from storefront.reservations.service import NO_LIMIT
 from storefront.store.models import OpeningPeriod
+from tests.support.builders import make_store
 
 LONDON = ZoneInfo("Europe/London")
 _seq = itertools.count(1)
@@ -57,6 +58,29 @@ def make_rules(turn_times=DEFAULT_TURN_TIMES, **fields) -> ReservationSettings:
         db.session.add(TurnTime(party_from=party_from, minutes=minutes))
     db.session.commit()
     return settings
+
+
+# The dining room most tests use: two tables for couples, one for 2–4, two for 3–4 that join for 7–8.
+TABLES = (("T1", 1, 2), ("T2", 1, 2), ("T3", 2, 4), ("T4", 3, 4), ("T5", 3, 4))
+COMBINATIONS = (("T4+T5", ("T4", "T5"), 7, 8),)
+
+
+def make_room(tables=TABLES, combinations=COMBINATIONS, *, offline: tuple[str, ...] = (), opens: str = "12:00",
+         closes: str = "22:00", store: dict | None = None, turn_times=DEFAULT_TURN_TIMES,
+         **rules) -> dict[str, DiningTable]:
+    """A shop ready to take bookings: its details (`store` overrides), reservation rules (`rules`
+    override the model's defaults) with turn times, the same hours every day, and the dining
+    room — tables as (name, min seats, max seats) in position order, `offline` naming the ones
+    staff seat by hand, and combinations as (name, table names, min, max). Returns the tables
+    by name."""
+    make_store(**(store or {}))
+    make_rules(turn_times, **rules)
+    open_every_day(opens, closes)
+    made = {name: make_table(name, low, high, position=i, online=name not in offline)
+            for i, (name, low, high) in enumerate(tables, start=1)}
+    for name, parts, low, high in combinations:
+        make_combination(name, [made[part] for part in parts], low, high)
+    return made
 
 
 def open_every_day(opens: str = "12:00", closes: str = "22:00") -> None:

@@ -11,8 +11,7 @@ from storefront.extensions import db
 from storefront.reservations import service
 from storefront.reservations.models import ReservationStatus
 from tests.support.builders import make_closure, make_hours, make_store
-from tests.support.reservations import (LONDON, local, make_combination, make_reservation, make_rules, make_table,
-                                        open_every_day)
+from tests.support.reservations import LONDON, local, make_reservation, make_room, make_rules, make_table
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # Monday 10:00 in London
 DAY = date(2026, 6, 12)  # a Friday
@@ -20,14 +19,7 @@ DAY = date(2026, 6, 12)  # a Friday
 
 @pytest.fixture
 def room(app_ctx):
-    make_store()
-    make_rules(pacing_guests_per_slot=12)
-    open_every_day("12:00", "22:00")
-    tables = {name: make_table(name, low, high, position=i)
-              for i, (name, low, high) in enumerate((("T1", 1, 2), ("T2", 1, 2), ("T3", 2, 4), ("T4", 3, 4),
-                                                    ("T5", 3, 4)), start=1)}
-    make_combination("T4+T5", [tables["T4"], tables["T5"]], 7, 8)
-    return tables
+    return make_room(pacing_guests_per_slot=12)
 
 
 def search(day=DAY, party=2, wanted=None, now=NOW):
@@ -113,10 +105,7 @@ def test_cancelled_and_requested_bookings_hold_nothing(room):
 
 
 def test_pacing_limits_guests_starting_in_one_slot(app_ctx):
-    make_store()
-    make_rules(pacing_guests_per_slot=4)
-    open_every_day("12:00", "22:00")
-    tables = [make_table(f"T{i}", 1, 4) for i in range(1, 5)]
+    tables = list(make_room([(f"T{i}", 1, 4) for i in range(1, 5)], (), pacing_guests_per_slot=4).values())
     make_reservation(local(DAY, "19:00"), 3, [tables[0]])
     assert "19:00" not in walls(search(party=2).slots)  # 3 + 2 > 4
     assert "19:00" in walls(search(party=1).slots)
@@ -150,8 +139,5 @@ def test_large_parties_are_sent_to_the_request_form(room):
 
 
 def test_staff_only_tables_are_never_offered_online(app_ctx):
-    make_store()
-    make_rules()
-    open_every_day()
-    make_table("Chef", 1, 10, online=False)
+    make_room((("Chef", 1, 10),), (), offline=("Chef",))
     assert search().slots == [] and search().full

@@ -20,8 +20,7 @@ from storefront.reservations.assignment import clashes
 from storefront.reservations.models import (ACTIVE_STATUSES, DiningTable, Reservation, ReservationDay,
                                             ReservationHistory, TableClaim, TableCombination, WaitlistEntry)
 from storefront.reservations.rules import load_rules
-from tests.support.builders import make_store
-from tests.support.reservations import LINKS, local, make_combination, make_rules, make_table, open_every_day, shop
+from tests.support.reservations import COMBINATIONS, LINKS, local, make_room, shop
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 DAYS = (date(2026, 6, 12), date(2026, 6, 13))
@@ -31,15 +30,9 @@ PACING = 10
 
 @pytest.fixture
 def room(app_ctx):
-    make_store()
-    make_rules(pacing_guests_per_slot=PACING, buffer_minutes=15)
-    open_every_day("12:00", "16:00")  # a short day, so bookings collide often
-    t = {name: make_table(name, low, high, position=i)
-         for i, (name, low, high) in enumerate((("T1", 1, 2), ("T2", 1, 2), ("T3", 2, 4), ("T4", 3, 4),
-                                                ("T5", 3, 4)), start=1)}
-    make_combination("T4+T5", [t["T4"], t["T5"]], 7, 8)
-    make_combination("T3+T4", [t["T3"], t["T4"]], 5, 7)  # shares T4 with the other combination
-    return t
+    # A short day, so bookings collide often; T3+T4 shares T4 with the other combination.
+    return make_room(combinations=COMBINATIONS + (("T3+T4", ("T3", "T4"), 5, 7),), closes="16:00",
+                     pacing_guests_per_slot=PACING, buffer_minutes=15)
 
 
 book_op = st.tuples(st.just("book"), st.sampled_from(DAYS), st.sampled_from(TIMES), st.integers(1, 8))

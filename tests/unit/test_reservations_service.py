@@ -17,9 +17,8 @@ from storefront.extensions import db
 from storefront.reservations import ics, service
 from storefront.reservations.models import (Reservation, ReservationStatus, WaitlistEntry,
                                             WaitlistStatus)
-from tests.support.builders import make_store
-from tests.support.reservations import (LINKS, LONDON, active_claims, local, make_combination, make_reservation,
-                                        make_rules, make_table, open_every_day, shop)
+from tests.support.reservations import (LINKS, LONDON, TABLES, active_claims, local, make_reservation, make_room,
+                                        shop)
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 DAY = date(2026, 6, 12)
@@ -28,15 +27,7 @@ GUEST = service.Guest(name="Robin Rye", email="Robin@Example.com", phone="0117 4
 
 @pytest.fixture
 def room(app_ctx):
-    make_store()
-    make_rules()
-    open_every_day("12:00", "22:00")
-    tables = {name: make_table(name, low, high, position=i, online=online)
-              for i, (name, low, high, online) in enumerate((("T1", 1, 2, True), ("T2", 1, 2, True),
-                                                            ("T3", 2, 4, True), ("T4", 3, 4, True),
-                                                            ("T5", 3, 4, True), ("Chef", 6, 12, False)), start=1)}
-    make_combination("T4+T5", [tables["T4"], tables["T5"]], 7, 8)
-    return tables
+    return make_room(TABLES + (("Chef", 6, 12),), offline=("Chef",))
 
 
 def book(at="19:00", party=2, key=None, day=DAY, guest=GUEST, now=NOW, token=None):
