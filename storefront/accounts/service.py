@@ -109,6 +109,14 @@ def change_password(session: Session, user: User, current_password: str, new_pas
     return user
 
 
+def sign_out_everywhere(session: Session, user: User) -> None:
+    """A new nonce voids every session of the account, including ones Redis no longer lists."""
+    user.session_nonce = new_session_nonce()
+    audit.record(session, actor_id=user.id, action="account.signed_out_everywhere", target_type="user",
+                 target_id=user.id)
+    session.commit()
+
+
 RESET_SUBJECT = "Reset your password"
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation, populate_errors
+from ..core import sessions
 from ..core.security import safe_next
 from ..extensions import db, limiter
 from . import bp, service
@@ -29,13 +30,24 @@ def _invalid(template: str, **context):
 
 
 def _start_session(user, remember: bool) -> None:
-    # A fresh session at sign-in: nothing set before it carries over, except the keys features
-    # ask to keep (the guest cart's token, so its lines can join the customer's cart).
+    # A fresh session at sign-in, under a new id: nothing set before it carries over, except the
+    # keys features ask to keep (the guest cart's token, so its lines can join the customer's cart).
     kept = {key: session[key] for key in current_app.extensions.get("session_keys_kept_at_sign_in", ())
             if key in session}
+    sessions.renew()
     session.clear()
     session.update(kept)
-    login_user(user, remember=remember)
+    # "Remember me" keeps the session cookie for the session's lifetime; the session itself is
+    # the only credential, so signing out ends it everywhere it was copied to.
+    session.permanent = remember
+    login_user(user)
+    sessions.track(user.id)
+
+
+def _end_every_session(user) -> None:
+    sessions.end_all(user.id)
+    logout_user()
+    session.clear()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -90,6 +102,16 @@ def logout():
     return redirect_to(url_for("menu.home"))
 
 
+@bp.post("/sessions/end")
+@login_required
+def sign_out_everywhere():
+    user = current_user._get_current_object()
+    service.sign_out_everywhere(db.session, user)
+    _end_every_session(user)
+    flash("You are signed out on every device, this one too.", "info")
+    return redirect_to(url_for("accounts.login"))
+
+
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def profile():
@@ -116,11 +138,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = service.change_password(db.session, current_user, form.current_password.data, form.password.data)
+            user = service.change_password(db.session, current_user._get_current_object(),
+                                           form.current_password.data, form.password.data)
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
-            # The nonce changed, so this browser signs in again under the new one.
+            # Every session of the account ends; this browser signs in again under the new nonce.
+            _end_every_session(user)
             _start_session(user, remember=False)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect_to(url_for("accounts.profile"))
@@ -165,6 +189,7 @@ def reset_password(token: str):
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
+            _end_every_session(user)
             _start_session(user, remember=False)
             flash("Your password is reset and you are signed in.", "success")
             return redirect_to(url_for("accounts.profile"))

@@ -43,6 +43,13 @@ def error_answer(status: int, title: str | None = None, detail: str | None = Non
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        from .health import redis_ok
+
+        if not redis_ok():
+            # The form's token lives in the session, which lives in Redis: the form is fine.
+            return error_answer(503, "Temporarily unavailable",
+                                "We can’t keep track of your visit just now, so nothing was saved. "
+                                "Please try again in a minute.")
         return error_answer(400, "This form has expired",
                        "For your security, forms time out. Please reload the page and try again.")
 
