@@ -6,13 +6,14 @@ from flask import current_app, request
 from flask_login import current_user
 
 from ..cart.session import current_cart
+from ..core import formkeys
 from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation, populate_errors
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
 from ..store.current import current_store, money
 from . import bp, service
-from .forms import CheckoutForm, new_checkout_key
+from .forms import CheckoutForm
 from .payments import PAYMENT_LABELS
 from .viewing import may_view, order_url, remember_order_token, request_context, when_words
 
@@ -45,7 +46,7 @@ def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notice
 @bp.get("")
 def index():
     form = CheckoutForm()
-    form.key.data = new_checkout_key()
+    form.key.data = formkeys.issue()
     if current_user.is_authenticated:
         form.name.data, form.email.data, form.phone.data = current_user.name, current_user.email, current_user.phone
     quote = service.quote(db.session, current_cart(), _details(form), request_context())
@@ -63,8 +64,8 @@ def submit():
     action = request.form.get("action", "update")
     if action == "remove_promo":
         form.promo_code.data = ""
-    if not form.key.data or len(form.key.data) != 32:
-        form.key.data = new_checkout_key()
+    if action != "place" and not formkeys.is_mine(form.key.data):
+        form.key.data = formkeys.issue()
     ctx = request_context()
     cart = current_cart()
     quote = service.quote(db.session, cart, _details(form), ctx)
@@ -78,14 +79,12 @@ def submit():
             form.promo_code.errors = ["Enter a promo code"]
         has_errors = any(f.errors for f in form) or quote.problems
         return _page(form, quote, status=422 if has_errors else 200)
+    if not formkeys.claim(form, "This form has expired. Please check the details and place the order again."):
+        return _page(form, quote, status=422)
     replayed = service.find_by_key(db.session, form.key.data)
     if replayed is not None:
-        # A double click or a resubmitted form: the first order is the answer, for its owner.
-        if may_view(replayed, None):
-            return redirect_to(order_url(replayed))
-        form.key.data = new_checkout_key()
-        form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
-        return _page(form, quote, status=422)
+        # A double click or a resubmitted form: the first order is the answer.
+        return redirect_to(order_url(replayed))
     if not form.validate():
         return _page(form, quote, status=422)
     if form.shown_total.data != str(quote.totals.total):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 import redis as redis_lib
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from flask_session.redis import RedisSessionInterface
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class ResilientRedisSessionInterface(RedisSessionInterface):
             return super()._retrieve_session_data(store_id)
         except redis_lib.RedisError as exc:
             log.warning("session not loaded (Redis unavailable): %s", exc)
+            g.session_store_down = True
             return None
 
     def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
@@ -53,6 +54,12 @@ def init_sessions(app: Flask) -> None:
     app.session_interface = ResilientRedisSessionInterface(
         app, client=app.extensions["redis_bytes"], key_prefix=KEY_PREFIX, permanent=False, sid_length=32,
         serialization_format="msgpack")
+
+
+def store_down() -> bool:
+    """Whether this request's session could not be read (so what it points to, such as a guest's
+    cart, is unknown rather than empty)."""
+    return g.get("session_store_down", False)
 
 
 def _interface() -> ResilientRedisSessionInterface:
