@@ -112,6 +112,6 @@ def submit():
             return redirect_to(order_url(placed.order))
         form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
         return _page(form, quote, status=422)
-    cart.clear()
+    cart.clear_after_order()
     remember_order_token(placed.order.number, placed.access_token)
     return redirect_to(order_url(placed.order, placed.access_token))
