@@ -277,3 +277,38 @@ def test_reset_request_is_rate_limited(forms, app_ctx):
     statuses = [forms.post("/account/reset", {"email": "pat@example.com"}).status_code for _ in range(6)]
     assert statuses == [303] * 5 + [429]
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 5
+
+
+# --- reset links die with a password or email change -------------------------------------------
+
+def outstanding_reset_link(forms, email: str) -> str:
+    forms.post("/account/reset", {"email": email})
+    bodies = db.session.scalars(sa.select(OutboxMessage.body_text).order_by(OutboxMessage.id.desc())).all()
+    return re.search(r"http://127\.0\.0\.1(/account/reset/[A-Za-z0-9_-]+)", bodies[0]).group(1)
+
+
+def test_an_email_change_voids_reset_links_and_tells_the_old_address(client, forms, logged_in, app_ctx):
+    link = outstanding_reset_link(forms, "signed.in@example.com")
+    assert client.get(link).status_code == 200
+    changed = forms.post("/account/", {"name": "N", "email": "new@example.com", "current_password": PASSWORD})
+    assert changed.status_code == 303
+    assert client.get(link).status_code == 404
+    notice = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to_address == "signed.in@example.com")
+                                .order_by(OutboxMessage.id.desc())).first()
+    assert "new@example.com" in notice.body_text
+    assert "password reset links sent before this change no longer work" in notice.body_text
+
+
+@pytest.mark.parametrize("how", ["change", "reset"])
+def test_a_password_change_or_reset_voids_every_outstanding_reset_link(client, forms, logged_in, app_ctx, how):
+    first = outstanding_reset_link(forms, "signed.in@example.com")
+    second = outstanding_reset_link(forms, "signed.in@example.com")
+    if how == "change":
+        forms.post("/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
+                                         "confirm": NEW_PASSWORD})
+    else:
+        assert forms.post(second, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 303
+    assert client.get(first).status_code == 404 and client.get(second).status_code == 404
+    notice = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert notice.to_address == "signed.in@example.com" and "password of your account was changed" in notice.body_text
+    assert "reset links sent before this change no longer work" in notice.body_text
