@@ -20,11 +20,12 @@ from ..cart import service as cart_service
 from ..cart.store import CartStore, product_field, product_id_of
 from ..core import outbox
 from ..core.db import insert_ignore
+from ..core.identity import same_customer
 from ..core.money import to_money
 from ..core.rules import FORM, RuleViolation
 from ..core.security import new_token, token_digest
 from ..menu.models import Product
-from ..orders.models import Fulfilment, Order, OrderLine, OrderStatusChange, Status
+from ..orders.models import Fulfilment, Order, OrderLine, OrderStatusChange, PaymentStatus, Status
 from ..orders.numbers import new_order_number
 from . import promo as promos
 from . import slots as slot_rules
@@ -34,6 +35,9 @@ from .pricing import Totals, totals
 from .zones import normalise_postcode, zone_for
 
 ASAP = "asap"
+# Open (not completed or cancelled) unpaid orders a guest email may hold at once: enough for a
+# real customer, too few for someone to fill the kitchen's slots with orders nobody collects.
+GUEST_OPEN_UNPAID_LIMIT = 3
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,20 @@ def _discount(session: Session, details: CheckoutDetails, view, ctx: Context, *,
         if code is not None and code.per_customer_limit is not None and details.email else 0
     return promos.evaluate(code, lines=_priced_lines(view), fulfilment=details.fulfilment.value, now=ctx.now,
                            format_money=ctx.money, customer_uses=uses, local_date=ctx.local_date)
+
+
+def _guest_order_cap(session: Session, details: CheckoutDetails, ctx: Context) -> list[tuple[str, str]]:
+    if ctx.user_id is not None or not details.email:
+        return []
+    held = session.scalar(
+        sa.select(sa.func.count(Order.id)).where(
+            Order.user_id.is_(None), same_customer(Order.customer_email, details.email),
+            Order.payment_status == PaymentStatus.UNPAID, Order.status.not_in([Status.COMPLETED, Status.CANCELLED]),
+            Order.deleted_at.is_(None)))
+    if held < GUEST_OPEN_UNPAID_LIMIT:
+        return []
+    return [("email", f"There are already {held} orders waiting to be paid for with this email address. "
+                      "Please collect or cancel one (or sign in) before placing another.")]
 
 
 def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context) -> Quote:
@@ -225,7 +243,7 @@ def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key
     quantities = {line.product.id: line.quantity for line in view.lines}
     rules = slot_rules.get_rules(session)
 
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = _guest_order_cap(session, details, ctx)
     zone, fee, delivery_problems = _delivery(session, details, view.subtotal, ctx.money)
     problems += delivery_problems
     if details.fulfilment == Fulfilment.DELIVERY and not details.postcode:

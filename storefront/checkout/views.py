@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..cart.session import current_cart
 from ..core import formkeys
 from ..core.htmx import redirect_to, render
+from ..core.identity import customer_email_key
 from ..core.rules import RuleViolation, populate_errors
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
@@ -18,6 +19,20 @@ from .payments import PAYMENT_LABELS
 from .viewing import may_view, order_url, remember_order_token, request_context, when_words
 
 PROMO_LIMIT = "10/minute;60/hour"
+# Orders placed, per client address and per customer email; refused attempts do not count.
+ORDER_LIMIT = "5/hour"
+
+
+def _not_placing() -> bool:
+    return request.form.get("action") != "place"
+
+
+def _placed(response) -> bool:
+    return response.status_code == 303 or "HX-Redirect" in response.headers
+
+
+def _order_email_key() -> str:
+    return "order-email:" + customer_email_key(request.form.get("email", ""))[:254]
 
 
 def _details(form: CheckoutForm) -> service.CheckoutDetails:
@@ -56,6 +71,9 @@ def index():
 
 @bp.post("")
 @limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: not request.form.get("promo_code"))
+@limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed)
+@limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed,
+               key_func=_order_email_key)
 def submit():
     form = CheckoutForm()
     # No button named: the pickup/delivery radio posting itself through htmx, or Enter in a text
