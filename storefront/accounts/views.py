@@ -182,7 +182,7 @@ def reset_sent():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if len(token) > 128 or not service.reset_token_is_valid(db.session, token):
-        return render("accounts/reset_invalid.html", status=404 if request.method == "GET" else 400)
+        return render("accounts/reset_invalid.html", status=404 if request.method in ("GET", "HEAD") else 400)
     if form.validate_on_submit():
         try:
             user = service.reset_password(db.session, token, form.password.data)

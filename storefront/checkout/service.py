@@ -223,10 +223,30 @@ def _confirmation_email(order: Order, link: str, store_name: str, money, when: s
             f"Follow your order, or cancel it while it is still just placed:\n{link}\n")
 
 
-def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
+class _NumberTaken(Exception):
+    """The random order number was already in use: the transaction is rolled back, try again."""
+
+
+# Order numbers are 6 random characters out of 27 (about 387 million): a clash is rare, two in a
+# row rarer still; after this many the error is real.
+NUMBER_ATTEMPTS = 3
+
+
+def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context,
+                **options) -> Placed:
+    """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written).
+    An order-number clash rolls everything back and places it again under a new number."""
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        try:
+            return _place_once(session, cart, details, key, ctx, **options)
+        except _NumberTaken:
+            if attempt == NUMBER_ATTEMPTS:
+                raise
+
+
+def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
                 link_for, store_name: str, currency: str, when_words,
                 payments: PaymentProvider | None = None) -> Placed:
-    """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written)."""
     existing = find_by_key(session, key)
     if existing is not None:
         return Placed(existing, None, replayed=True)
@@ -268,6 +288,7 @@ def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key
     if problems:
         raise RuleViolation(problems)
 
+    order = None
     try:
         discount = _discount(session, details, view, ctx, lock=True)
         short = _claim_stock(session, products, quantities)
@@ -316,14 +337,16 @@ def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key
     except RuleViolation:
         session.rollback()
         raise
-    except IntegrityError:
-        # The same key committed first in a concurrent request (or, very rarely, a number clash):
-        # the first order is the answer.
+    except IntegrityError as error:
+        # The same key committed first in a concurrent request: the first order is the answer.
+        # Or, rarely, the random number was taken: the caller tries again with a new one.
         session.rollback()
         first = find_by_key(session, key)
-        if first is None:
-            raise
-        return Placed(first, None, replayed=True)
+        if first is not None:
+            return Placed(first, None, replayed=True)
+        if order is not None and session.scalar(sa.select(Order.id).where(Order.number == order.number)):
+            raise _NumberTaken(order.number) from error
+        raise
     except BaseException:
         session.rollback()
         raise
