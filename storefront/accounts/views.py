@@ -15,13 +15,27 @@ from ..extensions import db, limiter
 from . import bp, service
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
-# Per-IP limits stop one client hammering; per-account limits stop a botnet guessing one password.
+# Per-IP limits stop one client hammering. Failed sign-ins are limited per account *and*
+# address, so a stranger guessing a known email locks out only themselves; and per account from
+# all addresses together, a back-off against a botnet that the owner passes with a reset link
+# (resets are not limited by failed sign-ins, and a reset signs in).
 IP_LIMIT = "20/minute;100/hour"
 ACCOUNT_LIMIT = "5/minute;30/hour"
+ACCOUNT_BACKOFF = "20/hour"
+BACKOFF_NOTICE = ("This account has had too many failed sign-ins, so it is resting for a while. If it is yours, "
+                  "reset your password: the emailed link signs you in straight away.")
 
 
 def _email_key() -> str:
     return "acct:" + service.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _email_and_address_key() -> str:
+    return _email_key() + "|" + (request.remote_addr or "")
+
+
+def _failed(response) -> bool:
+    return response.status_code == 422
 
 
 def _invalid(template: str, **context):
@@ -73,7 +87,9 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(IP_LIMIT, methods=["POST"])
-@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_email_key)
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_email_and_address_key, deduct_when=_failed)
+@limiter.limit(ACCOUNT_BACKOFF, methods=["POST"], key_func=_email_key, deduct_when=_failed,
+               error_message=BACKOFF_NOTICE)
 def login():
     form = LoginForm()
     if request.method == "GET":

@@ -59,7 +59,10 @@ def register_error_handlers(app: Flask) -> None:
             return error
         detail = None
         if error.code == 429:
-            detail = f"Please wait a little before trying again (limit: {error.description})."
+            # A limit with its own message (see accounts' sign-in back-off) says it as it is.
+            limit = getattr(error, "limit", None)
+            detail = error.description if limit is not None and limit.error_message else \
+                f"Please wait a little before trying again (limit: {error.description})."
         return error_answer(error.code, detail=detail)
 
     @app.errorhandler(Exception)

@@ -312,3 +312,28 @@ def test_a_password_change_or_reset_voids_every_outstanding_reset_link(client, f
     notice = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     assert notice.to_address == "signed.in@example.com" and "password of your account was changed" in notice.body_text
     assert "reset links sent before this change no longer work" in notice.body_text
+
+
+# --- sign-in limits: per account and address, and a back-off the owner can pass -----------------
+
+def attempt(client, forms, address: str, password: str, email: str = "pat@example.com"):
+    client.environ_base["REMOTE_ADDR"] = address
+    return forms.post("/account/login", {"email": email, "password": password})
+
+
+def test_someone_guessing_from_another_address_does_not_lock_the_owner_out(client, forms, app_ctx):
+    make_user("pat@example.com")
+    statuses = [attempt(client, forms, "203.0.113.9", f"guess {i}").status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
+    assert attempt(client, forms, "198.51.100.1", PASSWORD).status_code == 303
+
+
+def test_many_addresses_guessing_one_account_slow_it_down_but_a_reset_link_still_signs_in(client, forms, app_ctx):
+    make_user("pat@example.com")
+    statuses = [attempt(client, forms, f"203.0.113.{i}", f"guess {i}").status_code for i in range(21)]
+    assert statuses == [422] * 20 + [429]
+    held = attempt(client, forms, "198.51.100.1", PASSWORD)
+    assert held.status_code == 429 and "reset your password" in text(held)
+    forms.post("/account/reset", {"email": "pat@example.com"})
+    done = forms.post(reset_link_path(), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 303 and client.get("/account/").status_code == 200
