@@ -1,4 +1,4 @@
-"""one waiting waitlist entry per diner, day and party size
+"""one waiting waitlist entry per diner, day and party size; new session nonces
 
 Revision ID: 0005
 Revises: 0004 (checkout and orders)
@@ -19,6 +19,11 @@ WAITING = sa.text("status = 'waiting'")
 
 
 def upgrade():
+    # Sessions moved into Redis and "remember me" no longer sets a cookie of its own: a new nonce
+    # for every account voids the year-long remember-me cookies handed out before.
+    nonce = ("substr(md5(random()::text || id::text), 1, 16)" if op.get_bind().dialect.name == "postgresql"
+             else "lower(hex(randomblob(8)))")
+    op.execute(f"UPDATE users SET session_nonce = {nonce}")
     # Duplicates the old check-then-insert let through: the first to join keeps the place.
     op.execute("DELETE FROM reservation_waitlist WHERE status = 'waiting' AND id NOT IN ("
                "SELECT MIN(id) FROM reservation_waitlist WHERE status = 'waiting' "
