@@ -122,16 +122,6 @@ def test_login_renews_the_session(client, auth, app_ctx):
         assert session["_user_id"].startswith(f"{db.session.scalar(sa.select(User.id))}:")
 
 
-def test_remember_me_keeps_the_session_cookie_only_when_asked(client, auth, app_ctx):
-    make_user("pat@example.com")
-    auth.login("pat@example.com", PASSWORD)
-    assert client.get_cookie("session").expires is None
-    auth.logout()
-    auth.login("pat@example.com", PASSWORD, remember="y")
-    cookie = client.get_cookie("session")
-    assert cookie.expires is not None and cookie.http_only
-
-
 @pytest.mark.parametrize("target, expected", [
     ("/account/password", "/account/password"),
     ("https://evil.example/steal", "/account/"),

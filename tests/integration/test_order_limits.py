@@ -3,8 +3,6 @@ most 3 open unpaid guest orders per email, and per-customer promo limits that se
 letter case and `+tags`."""
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 import sqlalchemy as sa
 
@@ -12,17 +10,10 @@ from storefront.core.identity import customer_email_key
 from storefront.extensions import db
 from storefront.orders.models import Order
 from tests.support.builders import PASSWORD, make_product, make_user
-from tests.support.checkout import FIXED_NOW, CheckoutClient, make_promo, open_shop
+from tests.support.checkout import CheckoutClient, frozen_clock, make_promo, open_shop  # noqa: F401
+from tests.support.html import text
 
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with mock.patch("storefront.checkout.viewing.utcnow", return_value=FIXED_NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture

@@ -13,21 +13,13 @@ from storefront.checkout import service as checkout_service
 from storefront.extensions import db
 from storefront.orders.models import Order
 from tests.support.builders import PASSWORD, make_category, make_product, make_user
-from tests.support.checkout import FIXED_NOW, CheckoutClient, open_shop
-from tests.support.html import csrf_from
+from tests.support.checkout import CheckoutClient, frozen_clock, open_shop  # noqa: F401
+from tests.support.html import csrf_from, text
 from tests.support.servers import RedisProcess
 
 HTMX = {"HX-Request": "true"}
 
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with mock.patch("storefront.checkout.viewing.utcnow", return_value=FIXED_NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture

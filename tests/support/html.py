@@ -9,6 +9,11 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*n
                    r'|"X-CSRFToken": "([^"]+)"')
 
 
+def text(response) -> str:
+    """A test client response's body as text."""
+    return response.get_data(as_text=True)
+
+
 def csrf_from(html: str | bytes) -> str:
     text = html.decode() if isinstance(html, bytes) else html
     match = _CSRF.search(text)
