@@ -61,6 +61,7 @@ def _start_session(user, remember: bool) -> None:
 def _end_every_session(user) -> None:
     sessions.end_all(user.id)
     logout_user()
+    sessions.renew()
     session.clear()
 
 
@@ -113,6 +114,7 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
+    sessions.renew()  # the stored session is deleted; the flash below travels under a new id
     session.clear()
     flash("You are signed out.", "info")
     return redirect_to(url_for("menu.home"))

@@ -25,6 +25,7 @@ def test_a_captured_cookie_opens_nothing_after_sign_out(app, client, auth, app_c
     assert replay(app, captured).get("/account/").status_code == 200  # the cookie is the key...
     auth.logout()
     assert replay(app, captured).get("/account/").status_code == 302  # ...until signing out
+    assert app.extensions["redis_bytes"].get("session:" + captured) is None
     assert client.get_cookie("remember_token") is None
 
 
