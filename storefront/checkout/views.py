@@ -101,8 +101,13 @@ def submit():
         return _page(form, quote, status=422)
     replayed = service.find_by_key(db.session, form.key.data)
     if replayed is not None:
-        # A double click or a resubmitted form: the first order is the answer.
-        return redirect_to(order_url(replayed))
+        # A double click or a resubmitted form: the first order is the answer, if this browser
+        # can open it (a guest's link may not have reached the session yet).
+        if may_view(replayed, None):
+            return redirect_to(order_url(replayed))
+        form.key.data = formkeys.issue()
+        form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
+        return _page(form, quote, status=422)
     if not form.validate():
         return _page(form, quote, status=422)
     if form.shown_total.data != str(quote.totals.total):
