@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  every table registered before Alembic looks
     from .accounts.auth import init_login
     from .core.security import init_security
+    from .core.sessions import init_sessions
     from .extensions import csrf, db, htmx, limiter, migrate, redis_connector
 
     db.init_app(app)
@@ -57,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     redis_connector.init_app(app)
+    init_sessions(app)
     limiter.init_app(app)
     init_login(app)
     init_security(app)

@@ -6,6 +6,7 @@ so a test can set variables or hand the factory its own mapping.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +80,11 @@ def base_settings() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
+        # Sessions are stored in Redis (core.sessions) and end after 30 days without a request.
+        # "Remember me" keeps the session cookie for those 30 days instead of until the browser
+        # closes; there is no separate remember-me cookie to outlive a sign-out.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": False,

@@ -41,21 +41,24 @@ class RedisConnector:
     def init_app(self, app: Flask) -> None:
         url = app.config.get("REDIS_URL")
         if url:
-            client = redis_lib.Redis.from_url(
-                url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
-                health_check_interval=30,
-            )
+            options = dict(socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
+            client = redis_lib.Redis.from_url(url, decode_responses=True, **options)
+            raw_client = redis_lib.Redis.from_url(url, **options)
             app.config.setdefault("RATELIMIT_STORAGE_URI", url)
         else:
             import fakeredis  # development default only; production refuses to start without REDIS_URL
 
-            client = fakeredis.FakeRedis(decode_responses=True)
+            server = fakeredis.FakeServer()
+            client = fakeredis.FakeRedis(server=server, decode_responses=True)
+            raw_client = fakeredis.FakeRedis(server=server)
             # The limiter cannot share fakeredis' process-local server; its in-memory store is the
             # equivalent here.
             app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
             app.logger.warning("REDIS_URL is not set: using an in-process Redis (fakeredis); "
-                               "carts and rate limits live only as long as this process")
+                               "carts, sessions and rate limits live only as long as this process")
         app.extensions["redis"] = client
+        # The same database answering in bytes, for stores that keep binary values (sessions).
+        app.extensions["redis_bytes"] = raw_client
 
 
 redis_connector = RedisConnector()

@@ -83,6 +83,13 @@ def update_profile(session: Session, user: User, change: ProfileChange) -> User:
             raise RuleViolation.on("email", "Another account already uses this email")
         audit.record(session, actor_id=user.id, action="account.email_changed", target_type="user",
                      target_id=user.id, old=user.email, new=email)
+        # Reset links went to the old address: they must not outlive it.
+        _void_reset_links(session, user)
+        outbox.enqueue(session, to=user.email, subject="Your account's email address was changed", body=(
+            f"Hello {user.name},\n\n"
+            f"The email address of your account was changed to {email}. From now on we write there.\n"
+            f"{VOIDED_LINKS}\n\n"
+            "If you did not make this change, reply to this email or call the shop straight away.\n"))
         user.email = email
     user.name = change.name.strip()
     user.phone = (change.phone or "").strip() or None
@@ -94,10 +101,27 @@ def update_profile(session: Session, user: User, change: ProfileChange) -> User:
     return user
 
 
+VOIDED_LINKS = "Any password reset links sent before this change no longer work."
+
+
+def _void_reset_links(session: Session, user: User) -> None:
+    session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
 def _set_password(session: Session, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
-    # A new nonce signs out every other session and voids "remember me" cookies.
+    # A new nonce refuses every other session of the account, even one Redis no longer lists.
     user.session_nonce = new_session_nonce()
+    _void_reset_links(session, user)
+    outbox.enqueue(session, to=user.email, subject="Your password was changed", body=(
+        f"Hello {user.name},\n\n"
+        "The password of your account was changed, and you were signed out on your other devices.\n"
+        f"{VOIDED_LINKS}\n\n"
+        "If you did not make this change, ask for a new password from the sign-in page and call the shop.\n"))
 
 
 def change_password(session: Session, user: User, current_password: str, new_password: str) -> User:
@@ -107,6 +131,14 @@ def change_password(session: Session, user: User, current_password: str, new_pas
     audit.record(session, actor_id=user.id, action="account.password_changed", target_type="user", target_id=user.id)
     session.commit()
     return user
+
+
+def sign_out_everywhere(session: Session, user: User) -> None:
+    """A new nonce voids every session of the account, including ones Redis no longer lists."""
+    user.session_nonce = new_session_nonce()
+    audit.record(session, actor_id=user.id, action="account.signed_out_everywhere", target_type="user",
+                 target_id=user.id)
+    session.commit()
 
 
 RESET_SUBJECT = "Reset your password"
@@ -165,13 +197,7 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
         session.rollback()
         raise RuleViolation.on("password", INVALID_RESET)
     user = row.user
-    _set_password(session, user, new_password)
-    # Any other outstanding links for this account die with this one.
-    session.execute(
-        sa.update(PasswordResetToken)
-        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    _set_password(session, user, new_password)  # any other outstanding links die with this one
     audit.record(session, actor_id=user.id, action="account.password_reset", target_type="user", target_id=user.id)
     session.commit()
     return user

@@ -10,19 +10,34 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.htmx import redirect_to, render
 from ..core.links import external_url
 from ..core.rules import RuleViolation, populate_errors
+from ..core import sessions
 from ..core.security import safe_next
 from ..extensions import db, limiter
 from . import bp, service
 from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from .sections import sections_for
 
-# Per-IP limits stop one client hammering; per-account limits stop a botnet guessing one password.
+# Per-IP limits stop one client hammering. Failed sign-ins are limited per account *and*
+# address, so a stranger guessing a known email locks out only themselves; and per account from
+# all addresses together, a back-off against a botnet that the owner passes with a reset link
+# (resets are not limited by failed sign-ins, and a reset signs in).
 IP_LIMIT = "20/minute;100/hour"
 ACCOUNT_LIMIT = "5/minute;30/hour"
+ACCOUNT_BACKOFF = "20/hour"
+BACKOFF_NOTICE = ("This account has had too many failed sign-ins, so it is resting for a while. If it is yours, "
+                  "reset your password: the emailed link signs you in straight away.")
 
 
 def _email_key() -> str:
     return "acct:" + service.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _email_and_address_key() -> str:
+    return _email_key() + "|" + (request.remote_addr or "")
+
+
+def _failed(response) -> bool:
+    return response.status_code == 422
 
 
 def _invalid(template: str, **context):
@@ -31,13 +46,25 @@ def _invalid(template: str, **context):
 
 
 def _start_session(user, remember: bool) -> None:
-    # A fresh session at sign-in: nothing set before it carries over, except the keys features
-    # ask to keep (the guest cart's token, so its lines can join the customer's cart).
+    # A fresh session at sign-in, under a new id: nothing set before it carries over, except the
+    # keys features ask to keep (the guest cart's token, so its lines can join the customer's cart).
     kept = {key: session[key] for key in current_app.extensions.get("session_keys_kept_at_sign_in", ())
             if key in session}
+    sessions.renew()
     session.clear()
     session.update(kept)
-    login_user(user, remember=remember)
+    # "Remember me" keeps the session cookie for the session's lifetime; the session itself is
+    # the only credential, so signing out ends it everywhere it was copied to.
+    session.permanent = remember
+    login_user(user)
+    sessions.track(user.id)
+
+
+def _end_every_session(user) -> None:
+    sessions.end_all(user.id)
+    logout_user()
+    sessions.renew()
+    session.clear()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -63,7 +90,9 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(IP_LIMIT, methods=["POST"])
-@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_email_key)
+@limiter.limit(ACCOUNT_LIMIT, methods=["POST"], key_func=_email_and_address_key, deduct_when=_failed)
+@limiter.limit(ACCOUNT_BACKOFF, methods=["POST"], key_func=_email_key, deduct_when=_failed,
+               error_message=BACKOFF_NOTICE)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -87,9 +116,20 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
+    sessions.renew()  # the stored session is deleted; the flash below travels under a new id
     session.clear()
     flash("You are signed out.", "info")
     return redirect_to(url_for("menu.home"))
+
+
+@bp.post("/sessions/end")
+@login_required
+def sign_out_everywhere():
+    user = current_user._get_current_object()
+    service.sign_out_everywhere(db.session, user)
+    _end_every_session(user)
+    flash("You are signed out on every device, this one too.", "info")
+    return redirect_to(url_for("accounts.login"))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -118,11 +158,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = service.change_password(db.session, current_user, form.current_password.data, form.password.data)
+            user = service.change_password(db.session, current_user._get_current_object(),
+                                           form.current_password.data, form.password.data)
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
-            # The nonce changed, so this browser signs in again under the new one.
+            # Every session of the account ends; this browser signs in again under the new nonce.
+            _end_every_session(user)
             _start_session(user, remember=False)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect_to(url_for("accounts.profile"))
@@ -160,13 +202,14 @@ def reset_sent():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if len(token) > 128 or not service.reset_token_is_valid(db.session, token):
-        return render("accounts/reset_invalid.html", status=404 if request.method == "GET" else 400)
+        return render("accounts/reset_invalid.html", status=404 if request.method in ("GET", "HEAD") else 400)
     if form.validate_on_submit():
         try:
             user = service.reset_password(db.session, token, form.password.data)
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
+            _end_every_session(user)
             _start_session(user, remember=False)
             flash("Your password is reset and you are signed in.", "success")
             return redirect_to(url_for("accounts.profile"))

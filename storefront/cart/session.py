@@ -8,6 +8,7 @@ import secrets
 from flask import current_app, session
 from flask_login import current_user
 
+from ..core.sessions import store_down
 from .store import CartStore, CartUnavailable
 
 GUEST_TOKEN_KEY = "cart_token"
@@ -28,6 +29,8 @@ def _guest_token(create: bool) -> str | None:
 def current_cart(*, for_writing: bool = False) -> CartStore | None:
     """The request's cart, or None for a guest who has never added anything (reading only)."""
     client = current_app.extensions["redis"]
+    if store_down():
+        raise CartUnavailable("the session store is not answering")
     if current_user.is_authenticated:
         return CartStore(client, f"u:{current_user.id}")
     token = _guest_token(create=for_writing)
@@ -40,10 +43,8 @@ def guest_cart(token: str) -> CartStore:
 
 def badge_count() -> int | None:
     """Items in the cart for the header badge; None when Redis is not answering."""
-    cart = current_cart()
-    if cart is None:
-        return 0
     try:
-        return cart.item_count()
+        cart = current_cart()
+        return cart.item_count() if cart is not None else 0
     except CartUnavailable:
         return None

@@ -5,9 +5,12 @@ Every write refreshes a 24-hour expiry on both. Writes that read-then-write run 
 so concurrent requests never lose an update."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import redis
+
+log = logging.getLogger(__name__)
 
 TTL_SECONDS = 24 * 3600
 MAX_QUANTITY = 99
@@ -136,6 +139,16 @@ class CartStore:
 
     def clear(self) -> None:
         self._call(self.client.delete, self.key, self.prices_key)
+
+    def clear_after_order(self) -> bool:
+        """Empty the cart once its order is committed. Redis failing here must not turn a placed
+        order into an error page: the cart just keeps its lines (and expires in a day)."""
+        try:
+            self.clear()
+        except CartUnavailable as exc:
+            log.warning("cart not emptied after its order (Redis unavailable): %s", exc)
+            return False
+        return True
 
     def absorb(self, other: CartStore) -> list[str]:
         """Move `other`'s lines into this cart atomically; `other` is deleted."""

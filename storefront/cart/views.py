@@ -47,8 +47,9 @@ def _merge_guest_cart(app, user) -> None:
         flash(notice, "info")
 
 
-@bp.errorhandler(CartUnavailable)
+@bp.app_errorhandler(CartUnavailable)
 def cart_unavailable(error):
+    # App-wide: checkout, reorder and any other page that reads the cart answer the same way.
     log.warning("cart unavailable: %s", error)
     return error_answer(503, "Your cart is temporarily unavailable",
                         "We can’t reach it just now. Nothing has been lost: please try again in a minute.")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.identity import same_customer
 from ..core.money import to_money
 from ..core.rules import RuleViolation
 from ..orders.models import Order, Status
@@ -37,8 +38,9 @@ class Discount:
 
 
 def uses_by_customer(session: Session, promo: PromoCode, user_id: int | None, email: str) -> int:
-    """Uses by this customer on orders that still stand: by account, and for guests by email."""
-    who = PromoRedemption.email == email.strip().lower()
+    """Uses by this customer on orders that still stand: by account, and by email (seeing through
+    letter case and `+tags`, see core.identity)."""
+    who = same_customer(PromoRedemption.email, email)
     if user_id is not None:
         who = sa.or_(who, PromoRedemption.user_id == user_id)
     return session.scalar(

@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 from ..cart import service as cart_service
 from ..cart.store import CartStore, product_id_of
 from ..core import capacity, outbox
+from ..core.identity import same_customer
 from ..core.money import to_money
 from ..core.rules import FORM, RuleViolation
 from ..core.security import new_token, token_digest
 from ..core.shop import Context
 from ..core.slots import parse_slot_value
-from ..orders.models import Fulfilment, Order, OrderStatusChange, Status
+from ..orders.models import Fulfilment, Order, OrderStatusChange, PaymentStatus, Status
 from ..orders.numbers import new_order_number
 from . import promo as promos
 from . import slots as slot_rules
@@ -37,6 +38,9 @@ from .pricing import Totals, totals
 from .zones import normalise_postcode, zone_for
 
 ASAP = "asap"
+# Open (not completed or cancelled) unpaid orders a guest email may hold at once: enough for a
+# real customer, too few for someone to fill the kitchen's slots with orders nobody collects.
+GUEST_OPEN_UNPAID_LIMIT = 3
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,20 @@ def price(session: Session, details: CheckoutDetails, lines: list[LineSource], r
         problems = problems + violation.reasons
     amount = Decimal("0") if discount is None else fee if discount.free_delivery else discount.amount
     return Pricing(zone, discount, totals(subtotal, amount, fee, rules.tax_rate), problems)
+
+
+def _guest_order_cap(session: Session, details: CheckoutDetails, ctx: Context) -> list[tuple[str, str]]:
+    if ctx.user_id is not None or not details.email:
+        return []
+    held = session.scalar(
+        sa.select(sa.func.count(Order.id)).where(
+            Order.user_id.is_(None), same_customer(Order.customer_email, details.email),
+            Order.payment_status == PaymentStatus.UNPAID, Order.status.not_in([Status.COMPLETED, Status.CANCELLED]),
+            Order.deleted_at.is_(None)))
+    if held < GUEST_OPEN_UNPAID_LIMIT:
+        return []
+    return [("email", f"There are already {held} orders waiting to be paid for with this email address. "
+                      "Please collect or cancel one (or sign in) before placing another.")]
 
 
 def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context) -> Quote:
@@ -214,8 +232,9 @@ class Mail:
     when_words: Callable[[Order], str]
 
 
-def write_order(session: Session, details: CheckoutDetails, key: str, lines: list[LineSource], pricing: Pricing,
-                when: When, ctx: Context, mail: Mail, payments: PaymentProvider | None) -> tuple[Order, str]:
+def write_order(session: Session, details: CheckoutDetails, key: str, number: str, lines: list[LineSource],
+                pricing: Pricing, when: When, ctx: Context, mail: Mail,
+                payments: PaymentProvider | None) -> tuple[Order, str]:
     """Step 4: the order, its lines, its first status row, the promo redemption and the email."""
     delivery = details.fulfilment == Fulfilment.DELIVERY
     priced = pricing.totals
@@ -223,7 +242,7 @@ def write_order(session: Session, details: CheckoutDetails, key: str, lines: lis
                                                 currency=ctx.shop.currency, order_number="")
     token, discount = new_token(), pricing.discount
     order = Order(
-        number=new_order_number(), access_token_hash=token_digest(token), idempotency_key=key,
+        number=number, access_token_hash=token_digest(token), idempotency_key=key,
         user_id=ctx.user_id, customer_name=details.name.strip(), customer_email=details.email.strip().lower(),
         customer_phone=details.phone.strip(), fulfilment=details.fulfilment,
         address_line=(details.address_line.strip() or None) if delivery else None,
@@ -262,37 +281,61 @@ def _confirmation_email(order: Order, link: str, ctx: Context, when: str) -> str
             f"Follow your order, or cancel it while it is still just placed:\n{link}\n")
 
 
+class _NumberTaken(Exception):
+    """The random order number was already in use: the transaction is rolled back, try again."""
+
+
+# Order numbers are 6 random characters out of 27 (about 387 million): a clash is rare, two in a
+# row rarer still; after this many the error is real.
+NUMBER_ATTEMPTS = 3
+
+
 def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
                 mail: Mail, payments: PaymentProvider | None = None) -> Placed:
-    """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written)."""
+    """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written).
+    An order-number clash rolls everything back and places it again under a new number."""
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        try:
+            return _place_once(session, cart, details, key, ctx, mail=mail, payments=payments)
+        except _NumberTaken:
+            if attempt == NUMBER_ATTEMPTS:
+                raise
+
+
+def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
+                mail: Mail, payments: PaymentProvider | None) -> Placed:
     existing = find_by_key(session, key)
     if existing is not None:
         return Placed(existing, None, replayed=True)
     lines = _lines_to_order(session, cart, ctx)
     rules = slot_rules.get_rules(session)
+    number, order = new_order_number(), None
     try:
         when = resolve_time(session, details, rules, ctx)
         pricing = price(session, details, lines, rules, ctx, lock=True)
-        problems = [p for p in pricing.problems if p[0] != promos.FIELD]
+        problems = _guest_order_cap(session, details, ctx)
+        problems += [p for p in pricing.problems if p[0] != promos.FIELD]
         if details.fulfilment == Fulfilment.DELIVERY and not details.postcode:
             problems.append(("postcode", "Enter the delivery postcode"))
         problems += when.problems
         if problems or pricing.problems:  # the code's reasons wait until the rest is right
             raise RuleViolation(problems or pricing.problems)
         claim_everything(session, cart, lines, pricing.discount, when, rules)
-        order, token = write_order(session, details, key, lines, pricing, when, ctx, mail, payments)
+        order, token = write_order(session, details, key, number, lines, pricing, when, ctx, mail, payments)
         session.commit()
     except RuleViolation:
         session.rollback()
         raise
-    except IntegrityError:
-        # The same key committed first in a concurrent request (or, very rarely, a number clash):
-        # the first order is the answer.
+    except IntegrityError as error:
+        # The same key committed first in a concurrent request: the first order is the answer.
+        # Or, rarely, the random number was taken: the caller tries again with a new one.
         session.rollback()
         first = find_by_key(session, key)
-        if first is None:
-            raise
-        return Placed(first, None, replayed=True)
+        if first is not None:
+            return Placed(first, None, replayed=True)
+        if session.scalar(sa.select(Order.id).where(Order.number == number)):
+            raise _NumberTaken(number) from error
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -6,7 +6,9 @@ from flask import request
 from flask_login import current_user
 
 from ..cart.session import current_cart
+from ..core import formkeys
 from ..core.htmx import redirect_to, render
+from ..core.identity import customer_email_key
 from ..core.links import external_url
 from ..core.rules import RuleViolation, populate_errors
 from ..extensions import db, limiter
@@ -14,10 +16,24 @@ from ..orders.models import Fulfilment
 from ..orders.viewing import may_view, order_url, remember_order_token, when_words
 from ..store.current import money, request_context
 from . import bp, service
-from .forms import CheckoutForm, new_checkout_key
+from .forms import CheckoutForm
 from .payments import PAYMENT_LABELS
 
 PROMO_LIMIT = "10/minute;60/hour"
+# Orders placed, per client address and per customer email; refused attempts do not count.
+ORDER_LIMIT = "5/hour"
+
+
+def _not_placing() -> bool:
+    return request.form.get("action") != "place"
+
+
+def _placed(response) -> bool:
+    return response.status_code == 303 or "HX-Redirect" in response.headers
+
+
+def _order_email_key() -> str:
+    return "order-email:" + customer_email_key(request.form.get("email", ""))[:254]
 
 
 def _details(form: CheckoutForm) -> service.CheckoutDetails:
@@ -46,7 +62,7 @@ def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notice
 @bp.get("")
 def index():
     form = CheckoutForm()
-    form.key.data = new_checkout_key()
+    form.key.data = formkeys.issue()
     if current_user.is_authenticated:
         form.name.data, form.email.data, form.phone.data = current_user.name, current_user.email, current_user.phone
     quote = service.quote(db.session, current_cart(), _details(form), request_context())
@@ -56,6 +72,9 @@ def index():
 
 @bp.post("")
 @limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: not request.form.get("promo_code"))
+@limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed)
+@limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed,
+               key_func=_order_email_key)
 def submit():
     form = CheckoutForm()
     # No button named: the pickup/delivery radio posting itself through htmx, or Enter in a text
@@ -64,8 +83,8 @@ def submit():
     action = request.form.get("action", "update")
     if action == "remove_promo":
         form.promo_code.data = ""
-    if not form.key.data or len(form.key.data) != 32:
-        form.key.data = new_checkout_key()
+    if action != "place" and not formkeys.is_mine(form.key.data):
+        form.key.data = formkeys.issue()
     ctx = request_context()
     cart = current_cart()
     quote = service.quote(db.session, cart, _details(form), ctx)
@@ -79,12 +98,15 @@ def submit():
             form.promo_code.errors = ["Enter a promo code"]
         has_errors = any(f.errors for f in form) or quote.problems
         return _page(form, quote, status=422 if has_errors else 200)
+    if not formkeys.claim(form, "This form has expired. Please check the details and place the order again."):
+        return _page(form, quote, status=422)
     replayed = service.find_by_key(db.session, form.key.data)
     if replayed is not None:
-        # A double click or a resubmitted form: the first order is the answer, for its owner.
+        # A double click or a resubmitted form: the first order is the answer, if this browser
+        # can open it (a guest's link may not have reached the session yet).
         if may_view(replayed, None):
             return redirect_to(order_url(replayed))
-        form.key.data = new_checkout_key()
+        form.key.data = formkeys.issue()
         form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
         return _page(form, quote, status=422)
     if not form.validate():
@@ -111,6 +133,6 @@ def submit():
             return redirect_to(order_url(placed.order))
         form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
         return _page(form, quote, status=422)
-    cart.clear()
+    cart.clear_after_order()
     remember_order_token(placed.order.number, placed.access_token)
     return redirect_to(order_url(placed.order, placed.access_token))

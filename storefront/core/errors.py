@@ -43,6 +43,13 @@ def error_answer(status: int, title: str | None = None, detail: str | None = Non
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        from .health import redis_ok
+
+        if not redis_ok():
+            # The form's token lives in the session, which lives in Redis: the form is fine.
+            return error_answer(503, "Temporarily unavailable",
+                                "We can’t keep track of your visit just now, so nothing was saved. "
+                                "Please try again in a minute.")
         return error_answer(400, "This form has expired",
                        "For your security, forms time out. Please reload the page and try again.")
 
@@ -52,7 +59,10 @@ def register_error_handlers(app: Flask) -> None:
             return error
         detail = None
         if error.code == 429:
-            detail = f"Please wait a little before trying again (limit: {error.description})."
+            # A limit with its own message (see accounts' sign-in back-off) says it as it is.
+            limit = getattr(error, "limit", None)
+            detail = error.description if limit is not None and limit.error_message else \
+                f"Please wait a little before trying again (limit: {error.description})."
         return error_answer(error.code, detail=detail)
 
     @app.errorhandler(Exception)

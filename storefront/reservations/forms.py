@@ -3,11 +3,10 @@ writes is a POST form with CSRF. Limits match the columns."""
 from __future__ import annotations
 
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..core.fields import STRIP, WholeNumberField, contact_fields
 from ..core.forms import PostForm, QueryForm
-from ..core.security import new_token
 from .models import OCCASION_LABELS
 
 PARTY_MESSAGE = "Enter the number of guests as a whole number, like 4"
@@ -83,13 +82,9 @@ class GuestDetails(PostForm):
     occasion = SelectField("Occasion (optional)", choices=occasion_choices(), default="", validate_choice=True)
     special_requests = TextAreaField("Special requests (optional)", filters=STRIP, validators=[
         Optional(), Length(max=500, message="Use at most 500 characters")])
-    # The one-time key: a double submit of this form books once.
-    key = HiddenField(validators=[DataRequired("This form is missing its key. Please reload the page."),
-                                  Length(min=16, max=64, message="Please reload the page and try again.")])
-
-    def fill_key(self) -> None:
-        if not self.key.data:
-            self.key.data = new_token()
+    # The one-time key (core.formkeys): a double submit of this form books once. Issued by the
+    # view into every page it shows, never taken from the address.
+    key = HiddenField()
 
 
 class BookForm(GuestDetails):

@@ -252,6 +252,9 @@ class WaitlistEntry(db.Model):
     __table_args__ = (
         sa.CheckConstraint("party_size >= 1", name="party_size_positive"),
         sa.CheckConstraint("window_end > window_start", name="window_order"),
+        # One waiting entry per diner, day and party size: joining again updates the window.
+        sa.Index("uq_reservation_waitlist_waiting", "local_date", "email", "party_size", unique=True,
+                 postgresql_where=sa.text("status = 'waiting'"), sqlite_where=sa.text("status = 'waiting'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

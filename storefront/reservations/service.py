@@ -544,20 +544,31 @@ def join_waitlist(session: Session, request: WaitlistRequest, *, tz, now: dateti
         raise RuleViolation.on("window_start", f"A table is free at {free[0].local:%H:%M} in those times: "
                                                "book it rather than wait.")
     email = request.guest.email.strip().lower()
-    existing = session.scalars(sa.select(WaitlistEntry).where(
+    existing = _waiting_entry(session, request, email)
+    if existing is None:
+        entry = WaitlistEntry(local_date=request.day, party_size=request.party, window_start=request.window_start,
+                              window_end=request.window_end, name=request.guest.name.strip(), email=email,
+                              phone=(request.guest.phone or "").strip(), user_id=request.guest.user_id,
+                              created_at=now)
+        session.add(entry)
+        try:
+            session.commit()
+            return entry
+        except IntegrityError:
+            # The same diner joined in a concurrent request: the unique index kept one entry.
+            session.rollback()
+            existing = _waiting_entry(session, request, email)
+            if existing is None:
+                raise
+    existing.window_start, existing.window_end = request.window_start, request.window_end
+    session.commit()
+    return existing
+
+
+def _waiting_entry(session: Session, request: WaitlistRequest, email: str) -> WaitlistEntry | None:
+    return session.scalars(sa.select(WaitlistEntry).where(
         WaitlistEntry.local_date == request.day, WaitlistEntry.email == email,
         WaitlistEntry.party_size == request.party, WaitlistEntry.status == WaitlistStatus.WAITING)).first()
-    if existing is not None:
-        existing.window_start, existing.window_end = request.window_start, request.window_end
-        session.commit()
-        return existing
-    entry = WaitlistEntry(local_date=request.day, party_size=request.party, window_start=request.window_start,
-                          window_end=request.window_end, name=request.guest.name.strip(), email=email,
-                          phone=(request.guest.phone or "").strip(), user_id=request.guest.user_id,
-                          created_at=now)
-    session.add(entry)
-    session.commit()
-    return entry
 
 
 def notify_waitlist(session: Session, day: date, *, shop: Shop, links: Links, now: datetime,

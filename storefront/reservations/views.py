@@ -14,6 +14,7 @@ from flask import Response, current_app, flash, request, url_for
 from flask_login import current_user
 
 from ..accounts.sections import Section, add_section
+from ..core import formkeys
 from ..core.htmx import is_htmx, redirect_to, render
 from ..core.links import external_url
 from ..core.rules import FORM, RuleViolation, populate_errors
@@ -173,7 +174,7 @@ def book():
     form = BookForm()
     if request.method == "GET":
         form.start.data, form.party.data = request.args.get("start", ""), request.args.get("party", "")
-        form.fill_key()
+        form.key.data = formkeys.issue()
         _prefill(form)
     elif request.form.get("alternative"):
         # One of the other free times offered after the first choice was taken.
@@ -197,7 +198,7 @@ def book():
                 form.form_errors.append(f"Sorry, {slot_time(slot)} is no longer free for {emails.guests(party)}. "
                                         "Please choose another time.")
                 alternatives, details = check, False
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and formkeys.claim(form):
         token = _token_for(form.key.data)
         try:
             booked = service.book(db.session, start=start, party=party, guest=_guest(form), key=form.key.data,
@@ -222,9 +223,9 @@ def request_table():
     tz = current_shop().tz
     window = service.booking_window(db.session, tz)
     if request.method == "GET":
-        form.fill_key()
+        form.key.data = formkeys.issue()  # never the address's: a link must not choose it
         _prefill(form)
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and formkeys.claim(form):
         token = _token_for(form.key.data)
         start = local_instant(form.date.data, form.time.data, tz)
         try:

@@ -203,3 +203,24 @@ def test_sign_in_form_by_keyboard(page: Page, db_data, nu_checker):
             page.keyboard.press("Tab")
         expect(control).to_be_focused()
         expect(control).not_to_have_css("outline-style", "none")
+
+
+def test_sign_out_everywhere(page: Page, live_server, js_enabled, new_context, db_data, nu_checker):
+    with db_data():
+        make_store()
+        make_user("robin@example.com", name="Robin Baker")
+    phone = new_context(java_script_enabled=js_enabled).new_page()
+    for browser_page in (phone, page):
+        browser_page.goto("/account/login")
+        browser_page.get_by_label("Email address").fill("robin@example.com")
+        browser_page.get_by_label("Password", exact=True).fill(PASSWORD)
+        browser_page.get_by_role("button", name="Sign in", exact=True).click()
+        expect(browser_page.get_by_role("heading", level=1)).to_have_text("Your account")
+    check_page(page, nu_checker, "account page with sign out everywhere")
+
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(page).to_have_url(live_server.url + "/account/login")
+    expect(page.get_by_role("status")).to_contain_text("You are signed out on every device, this one too.")
+    check_page(page, nu_checker, "sign-in page after signing out everywhere")
+    phone.goto("/account/")
+    expect(phone).to_have_url(re.compile(r"/account/login\?next="))

@@ -122,16 +122,6 @@ def test_login_renews_the_session(client, auth, app_ctx):
         assert session["_user_id"].startswith(f"{db.session.scalar(sa.select(User.id))}:")
 
 
-def test_remember_me_sets_a_lasting_cookie_only_when_asked(client, auth, app_ctx):
-    make_user("pat@example.com")
-    auth.login("pat@example.com", PASSWORD)
-    assert client.get_cookie("remember_token") is None
-    auth.logout()
-    auth.login("pat@example.com", PASSWORD, remember="y")
-    cookie = client.get_cookie("remember_token")
-    assert cookie is not None and cookie.http_only
-
-
 @pytest.mark.parametrize("target, expected", [
     ("/account/password", "/account/password"),
     ("https://evil.example/steal", "/account/"),
@@ -277,3 +267,63 @@ def test_reset_request_is_rate_limited(forms, app_ctx):
     statuses = [forms.post("/account/reset", {"email": "pat@example.com"}).status_code for _ in range(6)]
     assert statuses == [303] * 5 + [429]
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 5
+
+
+# --- reset links die with a password or email change -------------------------------------------
+
+def outstanding_reset_link(forms, email: str) -> str:
+    forms.post("/account/reset", {"email": email})
+    bodies = db.session.scalars(sa.select(OutboxMessage.body_text).order_by(OutboxMessage.id.desc())).all()
+    return re.search(r"http://127\.0\.0\.1(/account/reset/[A-Za-z0-9_-]+)", bodies[0]).group(1)
+
+
+def test_an_email_change_voids_reset_links_and_tells_the_old_address(client, forms, logged_in, app_ctx):
+    link = outstanding_reset_link(forms, "signed.in@example.com")
+    assert client.get(link).status_code == 200
+    changed = forms.post("/account/", {"name": "N", "email": "new@example.com", "current_password": PASSWORD})
+    assert changed.status_code == 303
+    assert client.get(link).status_code == 404
+    notice = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to_address == "signed.in@example.com")
+                                .order_by(OutboxMessage.id.desc())).first()
+    assert "new@example.com" in notice.body_text
+    assert "password reset links sent before this change no longer work" in notice.body_text
+
+
+@pytest.mark.parametrize("how", ["change", "reset"])
+def test_a_password_change_or_reset_voids_every_outstanding_reset_link(client, forms, logged_in, app_ctx, how):
+    first = outstanding_reset_link(forms, "signed.in@example.com")
+    second = outstanding_reset_link(forms, "signed.in@example.com")
+    if how == "change":
+        forms.post("/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
+                                         "confirm": NEW_PASSWORD})
+    else:
+        assert forms.post(second, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 303
+    assert client.get(first).status_code == 404 and client.get(second).status_code == 404
+    notice = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert notice.to_address == "signed.in@example.com" and "password of your account was changed" in notice.body_text
+    assert "reset links sent before this change no longer work" in notice.body_text
+
+
+# --- sign-in limits: per account and address, and a back-off the owner can pass -----------------
+
+def attempt(client, forms, address: str, password: str, email: str = "pat@example.com"):
+    client.environ_base["REMOTE_ADDR"] = address
+    return forms.post("/account/login", {"email": email, "password": password})
+
+
+def test_someone_guessing_from_another_address_does_not_lock_the_owner_out(client, forms, app_ctx):
+    make_user("pat@example.com")
+    statuses = [attempt(client, forms, "203.0.113.9", f"guess {i}").status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
+    assert attempt(client, forms, "198.51.100.1", PASSWORD).status_code == 303
+
+
+def test_many_addresses_guessing_one_account_slow_it_down_but_a_reset_link_still_signs_in(client, forms, app_ctx):
+    make_user("pat@example.com")
+    statuses = [attempt(client, forms, f"203.0.113.{i}", f"guess {i}").status_code for i in range(21)]
+    assert statuses == [422] * 20 + [429]
+    held = attempt(client, forms, "198.51.100.1", PASSWORD)
+    assert held.status_code == 429 and "reset your password" in text(held)
+    forms.post("/account/reset", {"email": "pat@example.com"})
+    done = forms.post(reset_link_path(), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 303 and client.get("/account/").status_code == 200

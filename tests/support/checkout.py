@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from unittest import mock
+
+import pytest
 
 from storefront.checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoKind
 from storefront.extensions import db
@@ -11,6 +14,13 @@ from tests.support.html import csrf_from, hidden_value, soup
 
 # Friday 20 November 2026, 10:00 in London (GMT): the shop in these tests is open 08:00–17:00.
 FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_clock():
+    """Checkout's clock at FIXED_NOW (import it into a test module, or use it by name)."""
+    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW):
+        yield
 
 
 def open_shop(**rules) -> None:

@@ -98,6 +98,11 @@ def json_ld(html) -> dict:
     return json.loads(node.string)
 
 
+def text(response) -> str:
+    """A test client response's body as text."""
+    return response.get_data(as_text=True)
+
+
 class NuChecker:
     """Client of a running Nu HTML checker (vnu.jar's HTTP service)."""
 

@@ -1,0 +1,95 @@
+"""Server-side sessions in Redis (Flask-Session): the cookie holds only a random id, so signing
+out, a password change or "sign out everywhere" ends a session by deleting it, and a captured
+cookie opens nothing afterwards.
+
+Every session lives at most PERMANENT_SESSION_LIFETIME (30 days) after its last request (the stored copy's expiry
+is refreshed on each request). A signed-in user's session ids are listed in a Redis set, so all
+of them can be deleted at once. When Redis is not answering, a request gets a fresh empty
+session that is not stored (the visitor is treated as signed out), never a 500.
+"""
+from __future__ import annotations
+
+import logging
+
+import redis as redis_lib
+from flask import Flask, current_app, g, session
+from flask_session.redis import RedisSessionInterface
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "session:"
+
+
+def _user_key(user_id: int) -> str:
+    return f"user-sessions:{user_id}"
+
+
+class ResilientRedisSessionInterface(RedisSessionInterface):
+    """Flask-Session's Redis store, with a Redis outage answered as "no session" instead of an
+    error page on every request."""
+
+    def _retrieve_session_data(self, store_id: str):
+        try:
+            return super()._retrieve_session_data(store_id)
+        except redis_lib.RedisError as exc:
+            log.warning("session not loaded (Redis unavailable): %s", exc)
+            g.session_store_down = True
+            return None
+
+    def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
+        try:
+            super()._upsert_session(session_lifetime, session, store_id)
+        except redis_lib.RedisError as exc:
+            log.warning("session not saved (Redis unavailable): %s", exc)
+
+    def _delete_session(self, store_id: str) -> None:
+        try:
+            super()._delete_session(store_id)
+        except redis_lib.RedisError as exc:
+            log.warning("session not deleted (Redis unavailable): %s", exc)
+
+
+def init_sessions(app: Flask) -> None:
+    # Flask-Session stores msgpack bytes: its client must not decode answers as text.
+    app.session_interface = ResilientRedisSessionInterface(
+        app, client=app.extensions["redis_bytes"], key_prefix=KEY_PREFIX, permanent=False, sid_length=32,
+        serialization_format="msgpack")
+
+
+def store_down() -> bool:
+    """Whether this request's session could not be read (so what it points to, such as a guest's
+    cart, is unknown rather than empty)."""
+    return g.get("session_store_down", False)
+
+
+def _interface() -> ResilientRedisSessionInterface:
+    return current_app.session_interface
+
+
+def renew() -> None:
+    """A new id for this session (at sign-in), so an id planted or seen before is worth nothing;
+    the old stored copy is deleted."""
+    if getattr(session, "sid", None) is not None:
+        _interface().regenerate(session)
+
+
+def track(user_id: int) -> None:
+    """Remember that this session belongs to the user, for `end_all`."""
+    client = _interface().client
+    try:
+        client.sadd(_user_key(user_id), session.sid)
+        client.expire(_user_key(user_id), int(current_app.permanent_session_lifetime.total_seconds()))
+    except redis_lib.RedisError as exc:
+        log.warning("session not listed for its user (Redis unavailable): %s", exc)
+
+
+def end_all(user_id: int) -> None:
+    """Delete every stored session of the user (this one too). Sessions not listed (Redis lost
+    the list) are still refused: the user's session nonce changes with it, see accounts.auth."""
+    interface = _interface()
+    try:
+        sids = interface.client.smembers(_user_key(user_id))
+        keys = [KEY_PREFIX + sid.decode() for sid in sids]
+        interface.client.delete(*keys, _user_key(user_id))
+    except redis_lib.RedisError as exc:
+        log.warning("sessions not deleted (Redis unavailable): %s", exc)
