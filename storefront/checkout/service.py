@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..cart import service as cart_service
 from ..cart.store import CartStore, product_field, product_id_of
 from ..core import outbox
+from ..core.mail import Email, render_email
 from ..core.db import insert_ignore
 from ..core.money import to_money
 from ..core.rules import FORM, RuleViolation
@@ -192,17 +193,11 @@ def _tell_cart_about_shortfall(session: Session, cart: CartStore, short: list[in
     return " ".join(messages) + " Nothing has been charged or ordered yet: check your cart and place the order again."
 
 
-def _confirmation_email(order: Order, link: str, store_name: str, money, when: str) -> str:
-    lines = "\n".join(f"  {line.quantity} × {line.name}  {money(line.line_total)}" for line in order.lines)
-    how = "Pickup" if order.fulfilment == Fulfilment.PICKUP else \
-        f"Delivery to {order.address_line}, {order.address_city} {order.postcode}"
-    extra = f"Discount ({order.promo_code}): −{money(order.discount)}\n" if order.discount else ""
-    fee = f"Delivery: {money(order.delivery_fee)}\n" if order.fulfilment == Fulfilment.DELIVERY else ""
-    return (f"Hello {order.customer_name},\n\nThank you for your order {order.number} at {store_name}.\n\n"
-            f"{how}, {when}.\n\n{lines}\n\nSubtotal: {money(order.subtotal)}\n{extra}{fee}"
-            f"Total: {money(order.total)} (includes tax of {money(order.tax_included)})\n"
-            f"Payment: {'at pickup' if order.fulfilment == Fulfilment.PICKUP else 'on delivery'}.\n\n"
-            f"Follow your order, or cancel it while it is still just placed:\n{link}\n")
+def confirmation_email(order: Order, link: str, store_name: str, when: str) -> Email:
+    pickup = order.fulfilment == Fulfilment.PICKUP
+    return render_email("order_confirmation", subject=f"Your order {order.number} – {store_name}", order=order,
+                        link=link, when=when, fulfilment_label="Ready for pickup" if pickup else "Delivery",
+                        payment_words="at pickup" if pickup else "on delivery")
 
 
 def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
@@ -291,9 +286,8 @@ def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key
         if discount is not None:
             session.add(PromoRedemption(promo_id=discount.promo.id, order_id=order.id, user_id=ctx.user_id,
                                         email=order.customer_email))
-        outbox.enqueue(session, to=order.customer_email, subject=f"Your order {order.number} – {store_name}",
-                       body=_confirmation_email(order, link_for(order.number, token), store_name, ctx.money,
-                                                when_words(order)))
+        outbox.enqueue_email(session, to=order.customer_email, email=confirmation_email(
+            order, link_for(order.number, token), store_name, when_words(order)))
         session.commit()
     except RuleViolation:
         session.rollback()
@@ -349,9 +343,8 @@ def cancel_order(session: Session, order: Order, ctx: Context, *, store_name: st
         session.execute(sa.delete(PromoRedemption).where(PromoRedemption.order_id == order.id))
     session.add(OrderStatusChange(order_id=order.id, from_status=Status.PLACED, to_status=Status.CANCELLED,
                                   actor_id=ctx.user_id, note="Cancelled by the customer", created_at=ctx.now))
-    outbox.enqueue(session, to=order.customer_email, subject=f"Order {order.number} cancelled – {store_name}",
-                   body=f"Hello {order.customer_name},\n\nYour order {order.number} is cancelled. "
-                        "Nothing is owed.\n\nWe hope to see you soon.\n")
+    outbox.enqueue_template(session, to=order.customer_email, subject=f"Order {order.number} cancelled – {store_name}",
+                            template="order_cancelled", order=order)
     session.commit()
     session.refresh(order)
     return order

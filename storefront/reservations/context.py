@@ -22,3 +22,5 @@ class Links:
     manage: Callable[[str], str]  # token → absolute URL of the manage page
     calendar: Callable[[str], str]  # token → absolute URL of the .ics file
     find: Callable[[date, int, str | None], str]  # day, party, preferred "HH:MM" → the search page
+    mine: Callable[[str], str] | None = None  # reference → a signed-in owner's manage page
+    uid_domain: str = "localhost"  # the domain in calendar event ids (the site's host)

@@ -53,7 +53,14 @@ def links() -> Links:
         manage=lambda token: external("reservations.manage", token=token),
         calendar=lambda token: external("reservations.calendar", token=token),
         find=lambda day, party, at: external("reservations.index", date=day.isoformat(), party=party, time=at),
+        mine=lambda reference: external("reservations.manage", reference=reference),
+        uid_domain=calendar_uid_domain(),
     )
+
+
+def calendar_uid_domain() -> str:
+    """The same event id in the downloaded and the emailed .ics, so calendars keep one entry."""
+    return urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost"
 
 
 def book_url(slot: Slot, party: int) -> str:
@@ -304,7 +311,7 @@ def manage(access: Access):
 def calendar(access: Access):
     manage_url = external("reservations.manage", **access.values)
     body = ics.calendar_file(access.reservation, shop(), manage_url=manage_url if access.token else None,
-                             uid_domain=urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost",
+                             uid_domain=calendar_uid_domain(),
                              now=utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="booking-{access.reservation.reference}.ics"'
