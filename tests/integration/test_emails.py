@@ -118,7 +118,7 @@ def test_the_order_confirmation_shows_the_time_and_the_order_as_a_table(app_ctx)
 
     pickup = elements(render_samples()["order_confirmation_pickup"].html)
     fact = one([e for e in pickup if "key-fact" in e.classes], "key fact")
-    assert fact.text.startswith("Ready for pickup ") and "as soon as possible (ready about" in fact.text
+    assert fact.text.startswith("Ready for pickup ") and "Today, about " in fact.text
     assert "Delivery" not in [e.text for e in pickup if e.tag == "th"]
 
 
