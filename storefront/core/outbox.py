@@ -81,9 +81,8 @@ def draft_email(*, to: str, email: Email) -> OutboxMessage:
 
 
 def enqueue_email(session: Session, *, to: str, email: Email) -> OutboxMessage:
-    message = draft_email(to=to, email=email)
-    session.add(message)
-    return message
+    return enqueue(session, to=to, subject=email.subject, body=email.text, html=email.html,
+                   attachments=email.attachments)
 
 
 def enqueue_template(session: Session, *, to: str, subject: str, template: str,
