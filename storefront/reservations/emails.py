@@ -69,11 +69,11 @@ def _calendar(reservation: Reservation, shop: Shop, links: Links, manage_url: st
                                             now=utcnow()))
 
 
-def _booking_email(template: str, subject: str, reservation: Reservation, shop: Shop, *, cutoff=None,
-                   calendar: Links | None = None, manage_url: str | None = None, **context) -> Email:
-    """A reservation email: the booking's details and policy, and (given `calendar`, the links)
-    its .ics attached."""
-    attachments = [_calendar(reservation, shop, calendar, manage_url)] if calendar else []
+def _booking_email(template: str, subject: str, reservation: Reservation, shop: Shop, links: Links, *,
+                   cutoff=None, attach_calendar: bool = False, manage_url: str | None = None,
+                   **context) -> Email:
+    """A reservation email: the booking's details and policy, and its .ics when `attach_calendar`."""
+    attachments = [_calendar(reservation, shop, links, manage_url)] if attach_calendar else []
     return render_email(template, subject=subject, attachments=attachments, reservation=reservation, shop=shop,
                         when=when(reservation.starts_at, shop), party=guests(reservation.party_size),
                         rows=_rows(reservation, shop), policy=_policy(reservation, shop, cutoff) if cutoff else None,
@@ -82,38 +82,38 @@ def _booking_email(template: str, subject: str, reservation: Reservation, shop: 
 
 def booked(reservation: Reservation, shop: Shop, links: Links, token: str, cutoff) -> Email:
     subject = f"Your table for {reservation.party_size} on {when(reservation.starts_at, shop)} – {shop.name}"
-    return _booking_email("booking_confirmed", subject, reservation, shop, cutoff=cutoff, calendar=links,
-                          manage_url=links.manage(token), calendar_url=links.calendar(token))
+    return _booking_email("booking_confirmed", subject, reservation, shop, links, cutoff=cutoff,
+                          attach_calendar=True, manage_url=links.manage(token), calendar_url=links.calendar(token))
 
 
 def requested(reservation: Reservation, shop: Shop, links: Links, token: str) -> Email:
     subject = f"We have your request for {reservation.party_size} – {shop.name}"
-    return _booking_email("booking_requested", subject, reservation, shop, manage_url=links.manage(token))
+    return _booking_email("booking_requested", subject, reservation, shop, links, manage_url=links.manage(token))
 
 
 def changed(reservation: Reservation, before: str, shop: Shop, links: Links, token: str | None,
             cutoff) -> Email:
     subject = f"Your booking is changed to {when(reservation.starts_at, shop)} – {shop.name}"
-    return _booking_email("booking_changed", subject, reservation, shop, cutoff=cutoff, calendar=links,
-                          manage_url=_manage_url(reservation, links, token),
+    return _booking_email("booking_changed", subject, reservation, shop, links, cutoff=cutoff,
+                          attach_calendar=True, manage_url=_manage_url(reservation, links, token),
                           calendar_url=links.calendar(token) if token else None, before=before)
 
 
 def cancelled(reservation: Reservation, shop: Shop, links: Links) -> Email:
     subject = f"Your booking on {when(reservation.starts_at, shop)} is cancelled – {shop.name}"
-    return _booking_email("booking_cancelled", subject, reservation, shop, calendar=links,
+    return _booking_email("booking_cancelled", subject, reservation, shop, links, attach_calendar=True,
                           find_url=links.find(reservation.local_date, reservation.party_size, None))
 
 
 def request_accepted(reservation: Reservation, shop: Shop, links: Links, cutoff) -> Email:
     subject = f"Your table for {reservation.party_size} is confirmed – {shop.name}"
-    return _booking_email("booking_request_accepted", subject, reservation, shop, cutoff=cutoff, calendar=links,
-                          manage_url=_manage_url(reservation, links, None))
+    return _booking_email("booking_request_accepted", subject, reservation, shop, links, cutoff=cutoff,
+                          attach_calendar=True, manage_url=_manage_url(reservation, links, None))
 
 
 def request_declined(reservation: Reservation, shop: Shop, links: Links) -> Email:
     subject = f"About your request for {reservation.party_size} – {shop.name}"
-    return _booking_email("booking_request_declined", subject, reservation, shop)
+    return _booking_email("booking_request_declined", subject, reservation, shop, links)
 
 
 def waitlist_offer(entry: WaitlistEntry, slots: Sequence[Slot], shop: Shop, links: Links) -> Email:
@@ -127,5 +127,5 @@ def waitlist_offer(entry: WaitlistEntry, slots: Sequence[Slot], shop: Shop, link
 
 def reminder(reservation: Reservation, shop: Shop, links: Links, cutoff) -> Email:
     subject = f"See you {when(reservation.starts_at, shop)} – {shop.name}"
-    return _booking_email("booking_reminder", subject, reservation, shop, cutoff=cutoff,
+    return _booking_email("booking_reminder", subject, reservation, shop, links, cutoff=cutoff,
                           manage_url=_manage_url(reservation, links, None))

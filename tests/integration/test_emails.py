@@ -57,8 +57,7 @@ def one(items, what):
 def calendar_of(message) -> Calendar:
     part = one([p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"], "calendar file")
     assert part.get_filename().endswith(".ics") and part.get_param("method") == "PUBLISH"
-    return Calendar.from_ical(part.get_content() if isinstance(part.get_content(), str)
-                              else part.get_content().decode())
+    return Calendar.from_ical(part.get_payload(decode=True))
 
 
 def test_every_template_pair_is_complete_and_has_a_demo_sample():
@@ -98,7 +97,9 @@ def test_every_email_is_multipart_valid_html_in_the_shops_look(app_ctx, nu_check
         else:
             link = one(links, f"button in {name}")
             assert link.text == button[0]
-            assert link.attrs["href"] == (public + button[1] if button[1] else link.attrs["href"]) and link.attrs["href"] in text, name
+            if button[1]:
+                assert link.attrs["href"] == public + button[1], name
+            assert link.attrs["href"] in text, name  # the text part offers the same link
         assert bool(list(message.iter_attachments())) == has_calendar, name
 
 
@@ -106,9 +107,8 @@ def test_the_order_confirmation_shows_the_time_and_the_order_as_a_table(app_ctx)
     found = elements(render_samples()["order_confirmation"].html)
     fact = one([e for e in found if "key-fact" in e.classes], "key fact")
     assert fact.text.startswith("Delivery ") and "at 12:30" in fact.text
-    summary = one([e for e in found if e.tag == "table" and "summary" in e.classes], "summary table")
+    one([e for e in found if e.tag == "table" and "summary" in e.classes], "summary table")
     cells = [e.text.strip() for e in found if e.tag in ("th", "td")]
-    assert summary.text.count("\n") >= 8
     for row in (["Sourdough loaf", "1", "£4.50"], ["Cardamom knot", "3", "£9.60"], ["Flat white", "2", "£6.20"]):
         start = cells.index(row[0])
         assert cells[start:start + 3] == row
