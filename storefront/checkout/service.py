@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from ..cart import service as cart_service
 from ..cart.store import CartStore, product_field, product_id_of
 from ..core import outbox
-from ..core.mail import Email, render_email
 from ..core.db import insert_ignore
+from ..core.mail import Email, render_email
 from ..core.money import to_money
 from ..core.rules import FORM, RuleViolation
 from ..core.security import new_token, token_digest
