@@ -80,6 +80,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reservations_bp, url_prefix="/reservations")
     app.register_blueprint(checkout_bp, url_prefix="/checkout")
     app.register_blueprint(orders_bp, url_prefix="/orders")
+    if app.config["EMAIL_PREVIEWS"]:
+        from .demo.views import bp as dev_bp
+
+        app.register_blueprint(dev_bp, url_prefix="/dev")
 
 
 def register_error_handlers(app: Flask) -> None:

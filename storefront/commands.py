@@ -1,5 +1,7 @@
-"""CLI: `flask seed-demo`, `flask outbox send`."""
+"""CLI: `flask seed-demo`, `flask outbox send`, `flask emails preview`."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -38,3 +40,25 @@ def register_commands(app: Flask) -> None:
         click.echo(f"sent {report.sent}, failed {report.failed} (failed ones are retried later)")
 
     app.cli.add_command(outbox_cli)
+
+    emails_cli = AppGroup("emails", help="The emails the shop sends.")
+
+    @emails_cli.command("preview")
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Folder for the files (default: instance/email-previews).")
+    def preview_command(out: Path | None) -> None:
+        """Render every email with demo data: NAME.html, NAME.txt and NAME.eml (as sent) per email."""
+        from .demo.emails import render_samples
+
+        out = out or Path(current_app.instance_path) / "email-previews"
+        out.mkdir(parents=True, exist_ok=True)
+        sender = current_app.config["MAIL_DEFAULT_SENDER"]
+        for name, email in render_samples().items():
+            (out / f"{name}.html").write_text(email.html or "", encoding="utf-8")
+            (out / f"{name}.txt").write_text(email.text, encoding="utf-8")
+            message = outbox.draft_email(to="robin@example.com", email=email)
+            (out / f"{name}.eml").write_bytes(bytes(outbox.build_email(message, sender)))
+            click.echo(f"{name}: {email.subject}")
+        click.echo(f"written to {out}")
+
+    app.cli.add_command(emails_cli)

@@ -95,6 +95,8 @@ def base_settings() -> dict:
         "PASSWORD_HASH_MEMORY_COST": 65536,
         "PASSWORD_RESET_MAX_AGE_SECONDS": 3600,
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
+        # /dev/emails shows every email with demo data: development and tests only.
+        "EMAIL_PREVIEWS": False,
     }
 
 
@@ -103,6 +105,7 @@ def development_settings() -> dict:
     settings["ENV_NAME"] = "development"
     # A fixed key is acceptable on a developer's machine only; production refuses to start without one.
     settings["SECRET_KEY"] = settings["SECRET_KEY"] or "development-only-secret-key"
+    settings["EMAIL_PREVIEWS"] = True
     return settings
 
 
@@ -117,6 +120,7 @@ def testing_settings() -> dict:
         PASSWORD_HASH_TIME_COST=1,
         PASSWORD_HASH_MEMORY_COST=1024,
         MAIL_SERVER=None,
+        EMAIL_PREVIEWS=True,
     )
     return settings
 

@@ -1,7 +1,7 @@
 """Every table, imported in one place so Alembic and `create_all` see the whole schema."""
 from .accounts.models import PasswordResetToken, Role, User  # noqa: F401
 from .core.audit import AuditEntry  # noqa: F401
-from .core.outbox import OutboxMessage  # noqa: F401
+from .core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from .menu.models import Category, Product, ProductAllergen, ProductDiet  # noqa: F401
 from .store.models import Closure, OpeningPeriod, StoreSettings  # noqa: F401
 from .checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoRedemption, SlotBooking  # noqa: F401

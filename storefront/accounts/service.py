@@ -156,12 +156,8 @@ def request_password_reset(session: Session, email: str, *, link_for, max_age: t
     session.add(PasswordResetToken(user=user, token_hash=token_digest(token), created_at=now,
                                    expires_at=now + max_age))
     minutes = int(max_age.total_seconds() // 60)
-    outbox.enqueue(session, to=user.email, subject=f"{RESET_SUBJECT} – {store_name}", body=(
-        f"Hello {user.name},\n\n"
-        f"Someone (we hope you) asked to reset the password for your {store_name} account.\n"
-        f"Choose a new password here within {minutes} minutes:\n\n{link_for(token)}\n\n"
-        "The link works once. If you didn't ask for this, ignore this email: your password stays as it is.\n"
-    ))
+    outbox.enqueue_template(session, to=user.email, subject=f"{RESET_SUBJECT} – {store_name}",
+                            template="password_reset", user=user, link=link_for(token), minutes=minutes)
     session.commit()
 
 

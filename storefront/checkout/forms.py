@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.fields import STRIP, contact_fields
 from ..core.forms import PostForm

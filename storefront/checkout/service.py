@@ -22,6 +22,7 @@ from ..cart import service as cart_service
 from ..cart.store import CartStore, product_id_of
 from ..core import capacity, outbox
 from ..core.identity import same_customer
+from ..core.mail import Email, render_email
 from ..core.money import to_money
 from ..core.rules import FORM, RuleViolation
 from ..core.security import new_token, token_digest
@@ -262,23 +263,16 @@ def write_order(session: Session, details: CheckoutDetails, key: str, number: st
     if discount is not None:
         session.add(PromoRedemption(promo_id=discount.promo.id, order_id=order.id, user_id=ctx.user_id,
                                     email=order.customer_email))
-    outbox.enqueue(session, to=order.customer_email, subject=f"Your order {order.number} – {ctx.shop.name}",
-                   body=_confirmation_email(order, mail.link_for(order.number, token), ctx, mail.when_words(order)))
+    outbox.enqueue_email(session, to=order.customer_email, email=confirmation_email(
+        order, mail.link_for(order.number, token), ctx.shop.name, mail.when_words(order)))
     return order, token
 
 
-def _confirmation_email(order: Order, link: str, ctx: Context, when: str) -> str:
-    money = ctx.money
-    lines = "\n".join(f"  {line.quantity} × {line.name}  {money(line.line_total)}" for line in order.lines)
-    how = "Pickup" if order.fulfilment == Fulfilment.PICKUP else \
-        f"Delivery to {order.address_line}, {order.address_city} {order.postcode}"
-    extra = f"Discount ({order.promo_code}): −{money(order.discount)}\n" if order.discount else ""
-    fee = f"Delivery: {money(order.delivery_fee)}\n" if order.fulfilment == Fulfilment.DELIVERY else ""
-    return (f"Hello {order.customer_name},\n\nThank you for your order {order.number} at {ctx.shop.name}.\n\n"
-            f"{how}, {when}.\n\n{lines}\n\nSubtotal: {money(order.subtotal)}\n{extra}{fee}"
-            f"Total: {money(order.total)} (includes tax of {money(order.tax_included)})\n"
-            f"Payment: {'at pickup' if order.fulfilment == Fulfilment.PICKUP else 'on delivery'}.\n\n"
-            f"Follow your order, or cancel it while it is still just placed:\n{link}\n")
+def confirmation_email(order: Order, link: str, store_name: str, when: str) -> Email:
+    pickup = order.fulfilment == Fulfilment.PICKUP
+    return render_email("order_confirmation", subject=f"Your order {order.number} – {store_name}", order=order,
+                        link=link, when=when, fulfilment_label="Ready for pickup" if pickup else "Delivery",
+                        payment_words="at pickup" if pickup else "on delivery")
 
 
 class _NumberTaken(Exception):

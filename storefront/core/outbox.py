@@ -1,12 +1,16 @@
 """Mail through an outbox: a message is a row written in the same transaction as the change it
 announces, so it is sent if and only if that change commits. `flask outbox send` delivers due
-rows; a failed send stays in the table and is retried later with a growing delay."""
+rows; a failed send stays in the table and is retried later with a growing delay.
+
+A message is plain text, or text with an HTML alternative, and may carry attachments (a
+booking's .ics). Its parts are rendered when it is queued, so the mail says what was true when
+the change committed; `mail.py` renders them from templates."""
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 import time
 from datetime import UTC, datetime, timedelta
@@ -15,10 +19,11 @@ from email.utils import make_msgid
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .db import UTCDateTime
+from .mail import Attachment, Email, render_email
 from .time import utcnow
 
 log = logging.getLogger(__name__)
@@ -33,18 +38,58 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     body_text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)  # None: a text-only message
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True, nullable=False)
     attempts: Mapped[int] = mapped_column(default=0, nullable=False)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="OutboxAttachment.id")
 
 
-def enqueue(session: Session, *, to: str, subject: str, body: str) -> OutboxMessage:
-    """Add a message to the caller's transaction; the caller commits."""
-    message = OutboxMessage(to_address=to, subject=subject, body_text=body)
+class OutboxAttachment(db.Model):
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox.id", ondelete="CASCADE"), index=True,
+                                            nullable=False)
+    filename: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
+
+
+def draft(*, to: str, subject: str, body: str, html: str | None = None,
+          attachments: Sequence[Attachment] = ()) -> OutboxMessage:
+    """A message not yet in any session (`enqueue` adds one; previews only look at it)."""
+    return OutboxMessage(to_address=to, subject=subject[:200], body_text=body, body_html=html,
+                         attachments=[OutboxAttachment(filename=a.filename, content_type=a.content_type,
+                                                       content=a.content) for a in attachments])
+
+
+def enqueue(session: Session, *, to: str, subject: str, body: str, html: str | None = None,
+            attachments: Sequence[Attachment] = ()) -> OutboxMessage:
+    """Add a message to the caller's transaction; the caller commits. `body` is the text part;
+    `html`, when given, its HTML alternative."""
+    message = draft(to=to, subject=subject, body=body, html=html, attachments=attachments)
     session.add(message)
     return message
+
+
+def draft_email(*, to: str, email: Email) -> OutboxMessage:
+    return draft(to=to, subject=email.subject, body=email.text, html=email.html, attachments=email.attachments)
+
+
+def enqueue_email(session: Session, *, to: str, email: Email) -> OutboxMessage:
+    return enqueue(session, to=to, subject=email.subject, body=email.text, html=email.html,
+                   attachments=email.attachments)
+
+
+def enqueue_template(session: Session, *, to: str, subject: str, template: str,
+                     attachments: Sequence[Attachment] = (), **context) -> OutboxMessage:
+    """Render `templates/emails/<template>.txt` and `.html` with `context` and queue both."""
+    return enqueue_email(session, to=to, email=render_email(template, subject=subject,
+                                                            attachments=attachments, **context))
 
 
 @dataclass(frozen=True)
@@ -78,6 +123,13 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     # A stable id per outbox row lets a receiving server spot a resend after a crash.
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     email.set_content(message.body_text)
+    if message.body_html is not None:
+        email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments:
+        maintype, _, rest = attachment.content_type.partition("/")
+        subtype, *params = (part.strip() for part in rest.split(";"))
+        email.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename,
+                             params=dict(param.split("=", 1) for param in params if "=" in param))
     return email
 
 

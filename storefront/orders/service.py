@@ -98,9 +98,8 @@ def _give_back(session: Session, order: Order) -> None:
 
 
 def _tell_cancelled(session: Session, order: Order, ctx: Context) -> None:
-    outbox.enqueue(session, to=order.customer_email, subject=f"Order {order.number} cancelled – {ctx.shop.name}",
-                   body=f"Hello {order.customer_name},\n\nYour order {order.number} is cancelled. "
-                        "Nothing is owed.\n\nWe hope to see you soon.\n")
+    outbox.enqueue_template(session, to=order.customer_email, template="order_cancelled", order=order,
+                            subject=f"Order {order.number} cancelled – {ctx.shop.name}")
 
 
 # --- the customer's own actions ------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The text of every reservation email: (subject, body). Plain text, no HTML."""
+"""Every reservation email: its subject and what its templates (`templates/emails/booking_*`)
+are given; the words of times and parties that the pages share."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -6,8 +7,10 @@ from datetime import datetime
 
 from babel.dates import format_date, format_time
 
+from ..core.mail import Attachment, Email, render_email
 from ..core.shop import Shop
 from ..core.slots import Slot, is_repeated
+from ..core.time import utcnow
 from .context import Links
 from .models import Reservation, WaitlistEntry
 
@@ -29,13 +32,9 @@ def guests(party: int) -> str:
     return "1 guest" if party == 1 else f"{party} guests"
 
 
-def _details(reservation: Reservation, shop: Shop) -> str:
-    lines = [f"  When:      {when(reservation.starts_at, shop)}",
-             f"  Party:     {guests(reservation.party_size)}",
-             f"  Reference: {reservation.reference}"]
-    if reservation.special_requests:
-        lines.append(f"  Requests:  {reservation.special_requests}")
-    return "\n".join(lines)
+def _rows(reservation: Reservation, shop: Shop) -> list[tuple[str, str]]:
+    return [("When", when(reservation.starts_at, shop)), ("Party", guests(reservation.party_size)),
+            ("Reference", reservation.reference), ("Requests", reservation.special_requests)]
 
 
 def _policy(reservation: Reservation, shop: Shop, cutoff) -> str:
@@ -53,88 +52,81 @@ def cancellation_policy(cutoff, shop: Shop) -> str:
             f"After that, {call}.")
 
 
-def _signature(shop: Shop) -> str:
-    parts = [shop.name]
-    if shop.address:
-        parts.append(shop.address)
-    if shop.phone:
-        parts.append(shop.phone)
-    return "\n".join(parts) + "\n"
+def _manage_url(reservation: Reservation, links: Links, token: str | None) -> str | None:
+    """The manage link: the token's when we have it (only its hash is stored), else the owner's
+    signed-in page for a booking made from an account."""
+    if token:
+        return links.manage(token)
+    if reservation.user_id is not None and links.mine is not None:
+        return links.mine(reservation.reference)
+    return None
 
 
-def booked(reservation: Reservation, shop: Shop, links: Links, token: str, cutoff) -> tuple[str, str]:
+def _calendar(reservation: Reservation, shop: Shop, links: Links, manage_url: str | None) -> Attachment:
+    from .ics import calendar_file  # ics words its description with this module's helpers
+
+    return Attachment(filename=f"booking-{reservation.reference}.ics", content_type="text/calendar; method=PUBLISH",
+                      content=calendar_file(reservation, shop, manage_url=manage_url, uid_domain=links.uid_domain,
+                                            now=utcnow()))
+
+
+def _booking_email(template: str, subject: str, reservation: Reservation, shop: Shop, links: Links, *,
+                   cutoff=None, attach_calendar: bool = False, manage_url: str | None = None,
+                   **context) -> Email:
+    """A reservation email: the booking's details and policy, and its .ics when `attach_calendar`."""
+    attachments = [_calendar(reservation, shop, links, manage_url)] if attach_calendar else []
+    return render_email(template, subject=subject, attachments=attachments, reservation=reservation, shop=shop,
+                        when=when(reservation.starts_at, shop), party=guests(reservation.party_size),
+                        rows=_rows(reservation, shop), policy=_policy(reservation, shop, cutoff) if cutoff else None,
+                        manage_url=manage_url, **context)
+
+
+def booked(reservation: Reservation, shop: Shop, links: Links, token: str, cutoff) -> Email:
     subject = f"Your table for {reservation.party_size} on {when(reservation.starts_at, shop)} – {shop.name}"
-    body = (f"Hello {reservation.name},\n\nYour table is booked. We look forward to seeing you.\n\n"
-            f"{_details(reservation, shop)}\n\n"
-            f"Add it to your calendar: {links.calendar(token)}\n"
-            f"Change or cancel your booking: {links.manage(token)}\n\n"
-            f"{_policy(reservation, shop, cutoff)}\n\n{_signature(shop)}")
-    return subject, body
+    return _booking_email("booking_confirmed", subject, reservation, shop, links, cutoff=cutoff,
+                          attach_calendar=True, manage_url=links.manage(token), calendar_url=links.calendar(token))
 
 
-def requested(reservation: Reservation, shop: Shop, links: Links, token: str) -> tuple[str, str]:
+def requested(reservation: Reservation, shop: Shop, links: Links, token: str) -> Email:
     subject = f"We have your request for {reservation.party_size} – {shop.name}"
-    body = (f"Hello {reservation.name},\n\nThank you for your request. It is not a booking yet: "
-            "we will check we can seat your party and email you within a day.\n\n"
-            f"{_details(reservation, shop)}\n\n"
-            f"See or cancel your request: {links.manage(token)}\n\n{_signature(shop)}")
-    return subject, body
+    return _booking_email("booking_requested", subject, reservation, shop, links, manage_url=links.manage(token))
 
 
 def changed(reservation: Reservation, before: str, shop: Shop, links: Links, token: str | None,
-            cutoff) -> tuple[str, str]:
+            cutoff) -> Email:
     subject = f"Your booking is changed to {when(reservation.starts_at, shop)} – {shop.name}"
-    manage = (f"Add the new time to your calendar: {links.calendar(token)}\n"
-              f"Change or cancel your booking: {links.manage(token)}\n" if token else
-              "The link in your first email still changes or cancels it.\n")
-    body = (f"Hello {reservation.name},\n\nYour booking is changed. It was {before}; it is now:\n\n"
-            f"{_details(reservation, shop)}\n\n{manage}\n"
-            f"{_policy(reservation, shop, cutoff)}\n\n{_signature(shop)}")
-    return subject, body
+    return _booking_email("booking_changed", subject, reservation, shop, links, cutoff=cutoff,
+                          attach_calendar=True, manage_url=_manage_url(reservation, links, token),
+                          calendar_url=links.calendar(token) if token else None, before=before)
 
 
-def cancelled(reservation: Reservation, shop: Shop, links: Links) -> tuple[str, str]:
+def cancelled(reservation: Reservation, shop: Shop, links: Links) -> Email:
     subject = f"Your booking on {when(reservation.starts_at, shop)} is cancelled – {shop.name}"
-    body = (f"Hello {reservation.name},\n\nYour booking {reservation.reference} for "
-            f"{guests(reservation.party_size)} on {when(reservation.starts_at, shop)} is cancelled.\n\n"
-            f"Book again any time: {links.find(reservation.local_date, reservation.party_size, None)}\n\n"
-            f"{_signature(shop)}")
-    return subject, body
+    return _booking_email("booking_cancelled", subject, reservation, shop, links, attach_calendar=True,
+                          find_url=links.find(reservation.local_date, reservation.party_size, None))
 
 
-def request_accepted(reservation: Reservation, shop: Shop, links: Links, cutoff) -> tuple[str, str]:
+def request_accepted(reservation: Reservation, shop: Shop, links: Links, cutoff) -> Email:
     subject = f"Your table for {reservation.party_size} is confirmed – {shop.name}"
-    body = (f"Hello {reservation.name},\n\nGood news: we can seat your party. Your table is booked.\n\n"
-            f"{_details(reservation, shop)}\n\n"
-            "The link in our first email shows your booking and cancels it.\n\n"
-            f"{_policy(reservation, shop, cutoff)}\n\n{_signature(shop)}")
-    return subject, body
+    return _booking_email("booking_request_accepted", subject, reservation, shop, links, cutoff=cutoff,
+                          attach_calendar=True, manage_url=_manage_url(reservation, links, None))
 
 
-def request_declined(reservation: Reservation, shop: Shop, links: Links) -> tuple[str, str]:
+def request_declined(reservation: Reservation, shop: Shop, links: Links) -> Email:
     subject = f"About your request for {reservation.party_size} – {shop.name}"
-    body = (f"Hello {reservation.name},\n\nWe are sorry: we cannot seat a party of {reservation.party_size} "
-            f"on {when(reservation.starts_at, shop)}.\n"
-            + (f"Please call us on {shop.phone} and we will help you find another time.\n" if shop.phone else "")
-            + f"\n{_signature(shop)}")
-    return subject, body
+    return _booking_email("booking_request_declined", subject, reservation, shop, links)
 
 
-def waitlist_offer(entry: WaitlistEntry, slots: Sequence[Slot], shop: Shop, links: Links) -> tuple[str, str]:
+def waitlist_offer(entry: WaitlistEntry, slots: Sequence[Slot], shop: Shop, links: Links) -> Email:
     day = format_date(entry.local_date, "full", locale=shop.locale)
-    times = ", ".join(clock(s, shop) for s in slots)
     first = slots[0].local.strftime("%H:%M")
-    subject = f"A table for {entry.party_size} is free on {day} – {shop.name}"
-    body = (f"Hello {entry.name},\n\nYou asked us to tell you when a table for {guests(entry.party_size)} "
-            f"came free on {day}. One just did, at: {times}.\n\n"
-            f"Book it here (first come, first served): {links.find(entry.local_date, entry.party_size, first)}\n\n"
-            f"{_signature(shop)}")
-    return subject, body
+    return render_email("waitlist_offer", subject=f"A table for {entry.party_size} is free on {day} – {shop.name}",
+                        entry=entry, shop=shop, day=day, party=guests(entry.party_size),
+                        times=", ".join(clock(s, shop) for s in slots),
+                        book_url=links.find(entry.local_date, entry.party_size, first))
 
 
-def reminder(reservation: Reservation, shop: Shop, links: Links, cutoff) -> tuple[str, str]:
+def reminder(reservation: Reservation, shop: Shop, links: Links, cutoff) -> Email:
     subject = f"See you {when(reservation.starts_at, shop)} – {shop.name}"
-    body = (f"Hello {reservation.name},\n\nA reminder of your table:\n\n{_details(reservation, shop)}\n\n"
-            "The link in your booking confirmation changes or cancels it.\n"
-            f"{_policy(reservation, shop, cutoff)}\n\n{_signature(shop)}")
-    return subject, body
+    return _booking_email("booking_reminder", subject, reservation, shop, links, cutoff=cutoff,
+                          manage_url=_manage_url(reservation, links, None))

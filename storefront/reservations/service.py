@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core import audit, capacity, outbox
+from ..core.mail import Email
 from ..core.rules import FORM, RuleViolation
 from ..core.security import token_digest
 from ..core.shop import Shop
@@ -118,9 +119,8 @@ def _history(reservation: Reservation, to_status: ReservationStatus, *, actor: s
         actor=actor, actor_id=actor_id, note=note[:255]))
 
 
-def _send(session: Session, to: str, message: tuple[str, str]) -> None:
-    subject, body = message
-    outbox.enqueue(session, to=to, subject=subject[:200], body=body)
+def _send(session: Session, to: str, email: Email) -> None:
+    outbox.enqueue_email(session, to=to, email=email)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,10 +7,9 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import wraps
-from urllib.parse import urlsplit
 
 import redis as redis_lib
-from flask import Response, current_app, flash, request, url_for
+from flask import Response, flash, request, url_for
 from flask_login import current_user
 
 from ..accounts.sections import Section, add_section
@@ -24,7 +23,7 @@ from ..core.time import utcnow
 from ..extensions import db, limiter, login_manager, redis
 from ..store.current import current_shop
 from . import bp, emails, ics, service
-from .context import email_links
+from .context import calendar_uid_domain, email_links
 from .forms import BookForm, CancelForm, ChangeForm, ChangeSearchForm, RequestForm, SearchForm, WaitlistForm
 from .models import Occasion, Reservation
 
@@ -290,7 +289,7 @@ def manage(access: Access):
 def calendar(access: Access):
     manage_url = external_url("reservations.manage", **access.values)
     body = ics.calendar_file(access.reservation, current_shop(), manage_url=manage_url if access.token else None,
-                             uid_domain=urlsplit(current_app.config["PUBLIC_URL"]).hostname or "localhost",
+                             uid_domain=calendar_uid_domain(),
                              now=utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="booking-{access.reservation.reference}.ics"'

@@ -76,6 +76,7 @@ def test_guest_pickup_as_soon_as_possible(client, checkout, shop):
     mail = db.session.scalars(sa.select(OutboxMessage)).one()
     assert mail.to_address == "robin@example.com" and order.number in mail.subject
     assert f"/orders/{order.number}?key=" in mail.body_text
+    assert "Today, about 10:30" in mail.body_html and f"/orders/{order.number}?key=" in mail.body_html
     assert "Your cart is empty" in checkout.page()  # emptied after the commit
     detail = client.get(response.headers["Location"])
     assert detail.status_code == 200 and "Order placed" in text(detail) and "£9.00" in text(detail)

@@ -1,8 +1,9 @@
 """Mail through the outbox: written with the change, delivered by `flask outbox send`,
-retried when delivery fails, never lost."""
+retried when delivery fails, never lost; text alone, or text with HTML and attachments."""
 from __future__ import annotations
 
 import email
+import email.policy
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from storefront.core import outbox
+from storefront.core.mail import Attachment
 from storefront.core.outbox import MailSettings, OutboxMessage, send_due
 from storefront.core.time import utcnow
 from storefront.extensions import db
@@ -81,6 +83,40 @@ def test_messages_are_delivered_over_smtp(app_ctx, tmp_path, smtp_server):
     assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.sent_at.is_(None))) == 0
 
 
+CALENDAR = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+def queue_html():
+    outbox.enqueue(db.session, to="robin@example.com", subject="Your table", body="Booked – £3.20\n",
+                   html="<!DOCTYPE html><p>Booked – £3.20</p>",
+                   attachments=[Attachment("booking-K7.ics", "text/calendar; method=PUBLISH", CALENDAR)])
+    db.session.commit()
+    db.session.expire_all()  # what is sent is what the database kept
+
+
+def assert_multipart(raw: bytes) -> None:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message.get_content_type() == "multipart/mixed"
+    assert message.get_body(("plain",)).get_content().rstrip() == "Booked – £3.20"
+    assert message.get_body(("html",)).get_content().strip() == "<!DOCTYPE html><p>Booked – £3.20</p>"
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "booking-K7.ics" and attachment.get_param("method") == "PUBLISH"
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_payload(decode=True) == CALENDAR
+
+
+def test_smtp_delivers_text_html_and_attachments_as_one_multipart_message(app_ctx, tmp_path, smtp_server):
+    controller, inbox = smtp_server
+    queue_html()
+    assert send_due(db.session, settings(tmp_path, server="127.0.0.1", port=controller.port)).sent == 1
+    assert_multipart(inbox.messages[0].original_content)
+
+
+def test_eml_files_keep_the_html_part_and_attachments(app_ctx, tmp_path):
+    queue_html()
+    assert send_due(db.session, settings(tmp_path)).sent == 1
+    [file] = (tmp_path / "mail").glob("*.eml")
+    assert_multipart(file.read_bytes())
 
 
 def test_a_failed_send_is_kept_and_retried_later(app_ctx, tmp_path, smtp_server):

@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 
 from storefront.core.outbox import OutboxMessage
 from storefront.core.time import utcnow
@@ -168,6 +169,12 @@ def test_book_a_table_end_to_end(client, diner, room):
     assert calendar.headers["Cache-Control"] == "private, no-store"
     mail = db.session.scalars(sa.select(OutboxMessage)).one()
     assert f"http://127.0.0.1/reservations/{token}/calendar.ics" in mail.body_text
+    # The same event is attached to the email: a calendar app keeps one entry, whichever is opened.
+    assert mail.body_html and "Your table is booked" in mail.body_html
+    [attachment] = mail.attachments
+    emailed, downloaded = (Calendar.from_ical(data).walk("VEVENT")[0] for data in (attachment.content, calendar.data))
+    assert attachment.filename == f"booking-{reservation.reference}.ics"
+    assert emailed["UID"] == downloaded["UID"] and emailed.decoded("DTSTART") == reservation.starts_at
 
 
 def test_booking_through_htmx_redirects_the_page(diner, room):

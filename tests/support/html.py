@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
@@ -122,3 +123,22 @@ class NuChecker:
         errors = self.errors(html)
         assert not errors, f"HTML errors in {where}:\n" + "\n".join(
             f"  line {e.get('lastLine')}: {e['message']}  «{e.get('extract', '').strip()}»" for e in errors)
+
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict
+    text: str = ""
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+
+def elements(html) -> list[Element]:
+    """Every element of `html` in document order, with its attributes (class as one string, as
+    written) and its text."""
+    return [Element(node.name, {k: " ".join(v) if isinstance(v, list) else v for k, v in node.attrs.items()},
+                    node.get_text()) for node in soup(html).find_all(True)]

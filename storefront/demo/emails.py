@@ -1,0 +1,126 @@
+"""Every email the shop sends, rendered with demo data, nothing read from or written to the
+database but the shop's details: for `flask emails preview`, the /dev/emails pages and the
+tests that check each template. Adding an email means adding a sample here."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from flask import current_app
+
+from ..accounts.models import User
+from ..checkout.service import confirmation_email
+from ..core.mail import Email, render_email
+from ..core.shop import Shop
+from ..core.slots import local_instant, make_slot
+from ..core.time import utcnow
+from ..orders.models import Fulfilment, Order, OrderLine, PaymentStatus, Status
+from ..reservations import emails as booking_emails
+from ..orders.viewing import when_words
+from ..reservations.context import Links
+from ..reservations.models import Reservation, ReservationStatus, WaitlistEntry
+from ..store.current import current_shop
+
+TOKEN = "demo-token"  # stands in for a link's secret: the demo links open nothing
+CUTOFF = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Demo:
+    public_url: str
+    shop: Shop
+    links: Links
+    day: date  # a day a few days ahead, when the demo table and order are for
+
+    def at(self, hhmm: str) -> datetime:
+        return local_instant(self.day, time.fromisoformat(hhmm), self.shop.tz)
+
+
+def demo() -> Demo:
+    shop = current_shop()
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    links = Links(manage=lambda token: f"{public}/reservations/{token}",
+                  calendar=lambda token: f"{public}/reservations/{token}/calendar.ics",
+                  find=lambda day, party, at: f"{public}/reservations?date={day.isoformat()}&party={party}"
+                                              + (f"&time={at}" if at else ""),
+                  mine=lambda reference: f"{public}/reservations/mine/{reference}", uid_domain="demo.example")
+    return Demo(public_url=public, shop=shop, links=links,
+                day=utcnow().astimezone(shop.tz).date() + timedelta(days=3))
+
+
+def _order(d: Demo, fulfilment: Fulfilment) -> Order:
+    delivery = fulfilment == Fulfilment.DELIVERY
+    lines = [OrderLine(name="Sourdough loaf", unit_price=Decimal("4.50"), quantity=1, line_total=Decimal("4.50")),
+             OrderLine(name="Cardamom knot", unit_price=Decimal("3.20"), quantity=3, line_total=Decimal("9.60")),
+             OrderLine(name="Flat white", unit_price=Decimal("3.10"), quantity=2, line_total=Decimal("6.20"))]
+    discount, fee = (Decimal("2.03"), Decimal("2.50")) if delivery else (Decimal("0.00"), Decimal("0.00"))
+    total = Decimal("20.30") - discount + fee
+    return Order(number="CK-7Q4M2X", customer_name="Robin Rye", customer_email="robin@example.com",
+                 customer_phone="0117 496 0000", fulfilment=fulfilment, is_asap=not delivery,
+                 scheduled_for=d.at("12:30") if delivery else utcnow() + timedelta(minutes=20),
+                 address_line="4 Harbour Walk" if delivery else None, address_city="Bristol" if delivery else None,
+                 postcode="BS1 5DB" if delivery else None, subtotal=Decimal("20.30"), discount=discount,
+                 delivery_fee=fee, total=total, tax_included=(total / 6).quantize(Decimal("0.01")),
+                 promo_code="WELCOME10" if delivery else None, payment_method="in_person",
+                 payment_status=PaymentStatus.UNPAID,
+                 status=Status.PLACED, lines=lines)
+
+
+def _reservation(d: Demo, status: ReservationStatus = ReservationStatus.CONFIRMED, party: int = 4) -> Reservation:
+    start = d.at("19:30")
+    return Reservation(reference="K7M2QX9P", status=status, party_size=party, starts_at=start,
+                       ends_at=start + timedelta(minutes=90), local_date=d.day, name="Robin Rye",
+                       email="robin@example.com", phone="0117 496 0000",
+                       special_requests="A high chair, please", user_id=None)
+
+
+def _order_email(d: Demo, fulfilment: Fulfilment) -> Email:
+    order = _order(d, fulfilment)
+    return confirmation_email(order, f"{d.public_url}/orders/{order.number}?key={TOKEN}", d.shop.name,
+                               when_words(order))
+
+
+def _waitlist_offer(d: Demo) -> Email:
+    entry = WaitlistEntry(local_date=d.day, party_size=2, window_start=time(19), window_end=time(21),
+                          name="Robin Rye", email="robin@example.com")
+    return booking_emails.waitlist_offer(entry, [make_slot(d.at(t), d.shop.tz) for t in ("19:15", "19:30")],
+                                         d.shop, d.links)
+
+
+# name → the demo email; each template pair under templates/emails/ has at least one.
+SAMPLES: dict[str, Callable[[Demo], Email]] = {
+    "order_confirmation": lambda d: _order_email(d, Fulfilment.DELIVERY),
+    "order_confirmation_pickup": lambda d: _order_email(d, Fulfilment.PICKUP),
+    "order_cancelled": lambda d: render_email("order_cancelled", subject=f"Order CK-7Q4M2X cancelled – {d.shop.name}",
+                                              order=_order(d, Fulfilment.PICKUP)),
+    "password_reset": lambda d: render_email("password_reset", subject=f"Reset your password – {d.shop.name}",
+                                             user=User(name="Robin Rye", email="robin@example.com"),
+                                             link=f"{d.public_url}/account/reset/{TOKEN}", minutes=60),
+    "booking_confirmed": lambda d: booking_emails.booked(_reservation(d), d.shop, d.links, TOKEN, CUTOFF),
+    "booking_requested": lambda d: booking_emails.requested(
+        _reservation(d, ReservationStatus.REQUESTED, 14), d.shop, d.links, TOKEN),
+    "booking_changed": lambda d: booking_emails.changed(
+        _reservation(d), f"{booking_emails.when(d.at('18:00'), d.shop)} for 2 guests", d.shop, d.links, TOKEN,
+        CUTOFF),
+    "booking_cancelled": lambda d: booking_emails.cancelled(_reservation(d, ReservationStatus.CANCELLED), d.shop,
+                                                            d.links),
+    "booking_request_accepted": lambda d: booking_emails.request_accepted(_reservation(d, party=14), d.shop,
+                                                                          d.links, CUTOFF),
+    "booking_request_declined": lambda d: booking_emails.request_declined(
+        _reservation(d, ReservationStatus.CANCELLED, 14), d.shop, d.links),
+    "waitlist_offer": _waitlist_offer,
+    "booking_reminder": lambda d: booking_emails.reminder(_reservation(d), d.shop, d.links, CUTOFF),
+}
+
+
+def render_samples() -> dict[str, Email]:
+    """Every sample, rendered now (needs an application context)."""
+    d = demo()
+    return {name: sample(d) for name, sample in SAMPLES.items()}
+
+
+def render_sample(name: str) -> Email | None:
+    sample = SAMPLES.get(name)
+    return sample(demo()) if sample else None
