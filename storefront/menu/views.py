@@ -7,8 +7,6 @@ from flask import abort, request, url_for
 
 from ..core.htmx import render
 from ..extensions import db
-from ..reviews import jsonld as reviews_jsonld
-from ..reviews import panel as reviews_panel
 from ..store.current import current_store
 from . import bp, service
 from .forms import MenuFilterForm
@@ -84,6 +82,8 @@ def index():
 
 @bp.get("/menu/<slug>")
 def product(slug: str):
+    from ..reviews import panel as reviews_panel  # reviews reads menu: imported when used, not at load
+
     item = service.product_by_slug(db.session, slug)
     if item is None:
         abort(404)
@@ -93,6 +93,8 @@ def product(slug: str):
 def product_page(item, reviews, status: int = 200):
     """The product page with its reviews panel (`reviews.panel.Panel`): also the answer to a
     review posted there without JavaScript that needs correcting."""
+    from ..reviews import jsonld as reviews_jsonld
+
     store = current_store()
     image_url = url_for("static", filename=item.image_path, _external=True) if item.image_path else None
     jsonld = product_jsonld(item, url=url_for("menu.product", slug=item.slug, _external=True),

@@ -30,7 +30,9 @@ class StarsField(RadioField):
     rather than WTForms' "Not a valid choice"."""
 
     def __init__(self, label: str, **kwargs):
-        self.message = f"Choose a {label.lower()} from 1 to 5 stars"
+        article = "an" if label[0].lower() in "aeiou" else "a"
+        self.message = f"Choose {article} {label.lower()} rating from 1 to 5 stars" if label != "Rating" else \
+            "Choose a rating from 1 to 5 stars"
         choices = [SelectChoice(n, f"{n} star{'s' if n > 1 else ''}: {STAR_WORDS[n]}") for n in (5, 4, 3, 2, 1)]
         super().__init__(label, choices=choices, coerce=int, validate_choice=False,
                          validators=[InputRequired(self.message)], **kwargs)
@@ -70,7 +72,8 @@ class VisitRatingsForm(ReviewForm):
 
 
 class VisitReviewForm(VisitRatingsForm):
-    visit = SelectField("Which visit?", default="", validate_choice=True)
+    # The service checks the visit is one of the customer's own (with a sentence that says so).
+    visit = SelectField("Which visit?", default="", validate_choice=False)
     invite = HiddenField()
 
 
