@@ -96,7 +96,7 @@ def list_fragment():
         return redirect(data.page_url(page=data.listing.filters.page), code=303)
     if request.htmx.target == "load-more-reviews":
         return _fragment("reviews/_items.html", panel=data)
-    response = _fragment("reviews/_list.html", panel=data)
+    response = _fragment("reviews/_results.html", panel=data)
     response.headers["HX-Push-Url"] = data.page_url(page=data.listing.filters.page).split("#")[0]
     return response
 

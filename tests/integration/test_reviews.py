@@ -377,7 +377,7 @@ def test_load_more_answers_htmx_with_the_next_items_and_a_plain_link_otherwise(c
 
 def test_filters_with_htmx_replace_the_list_and_the_address(client, many_reviews):
     response = client.get("/reviews/list?product=sourdough&sort=lowest&stars=1",
-                          headers={**HTMX, "HX-Target": "review-list"})
+                          headers={**HTMX, "HX-Target": "review-results"})
     assert [h.get_text(strip=True) for h in soup(response).select("#review-items h3")] == ["Review 9", "Review 4"]
     assert response.headers["HX-Push-Url"] == "/menu/sourdough?sort=lowest&stars=1"
     assert response.headers["Vary"] == "HX-Request" or "HX-Request" in response.headers["Vary"]
