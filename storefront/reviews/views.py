@@ -232,7 +232,10 @@ def helpful(review_id: int):
         voted = service.voted(db.session, current_user.id, [review.id])
         return _fragment("reviews/_helpful.html", review=review, voted=review.id in voted, error=error,
                          status=422 if error else 200)
-    flash(error or "Thank you for your vote.", "error" if error else "success")
+    if error:
+        flash(error, "error")
+    else:
+        flash("Thank you: your vote is counted." if form.helpful.data != "0" else "Your vote is taken back.", "success")
     return redirect_to(review_url(review))
 
 

@@ -179,7 +179,7 @@ def test_helpful_without_javascript_redirects_back_with_a_message(client, forms,
     response = forms.post("/menu/sourdough", {"helpful": "1"}, action=f"/reviews/{theirs.id}/helpful")
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
-    assert "Thank you for your vote" in page.get_data(as_text=True)
+    assert "Thank you: your vote is counted." in page.get_data(as_text=True)
     assert soup(page).select_one(f"#helpful-{theirs.id} button")["aria-pressed"] == "true"
 
 
