@@ -303,12 +303,15 @@ def toggle_helpful(session: Session, user: User, review_id: int, *, helpful: boo
     if review.user_id == user.id:
         raise RuleViolation.on(FORM, "You can’t mark your own review as helpful.")
     table = ReviewVote.__table__
+    # RETURNING says whether a row really went in or out (an INSERT's rowcount is not reliable
+    # on every driver).
     if helpful:
-        changed = session.execute(insert_ignore(session, ReviewVote, {
-            "review_id": review.id, "user_id": user.id, "created_at": utcnow()}, ["review_id", "user_id"])).rowcount
+        changed = len(session.execute(insert_ignore(session, ReviewVote, {
+            "review_id": review.id, "user_id": user.id, "created_at": utcnow()}, ["review_id", "user_id"])
+            .returning(table.c.review_id)).all())
     else:
-        changed = -session.execute(sa.delete(table).where(table.c.review_id == review.id,
-                                                          table.c.user_id == user.id)).rowcount
+        changed = -len(session.execute(sa.delete(table).where(
+            table.c.review_id == review.id, table.c.user_id == user.id).returning(table.c.review_id)).all())
     if changed:
         session.execute(sa.update(Review.__table__).where(Review.__table__.c.id == review.id)
                         .values(helpful_count=Review.__table__.c.helpful_count + changed))
