@@ -100,7 +100,3 @@ def new_form(product: Product | None, visits, formdata=None) -> ReviewForm:
     if formdata is None and visits:
         form.visit.data = visits[0].value
     return form
-
-
-def product_panel(product: Product) -> Panel:
-    return build(product)
