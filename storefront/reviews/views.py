@@ -95,7 +95,7 @@ def list_fragment():
     if not is_htmx():
         return redirect(data.page_url(page=data.listing.filters.page), code=303)
     if request.htmx.target == "load-more-reviews":
-        return _fragment("reviews/_items.html", panel=data)
+        return _fragment("reviews/_items.html", panel=data, focus_first=True)
     response = _fragment("reviews/_results.html", panel=data)
     response.headers["HX-Push-Url"] = data.page_url(page=data.listing.filters.page).split("#")[0]
     return response

@@ -160,6 +160,7 @@ def test_sort_filter_show_more_mark_helpful_and_read_a_reply(page: Page, live_se
     more.click()
     if js_enabled:
         expect(list_titles(page)).to_have_count(12)  # appended in place
+        expect(page.locator("#review-items > li").nth(10)).to_be_focused()  # the first new review
     else:
         expect(list_titles(page)).to_have_text(["Review 1", "Review 0"])  # the next page
     reply = page.locator(f"#review-{replied} .review-reply")
