@@ -79,7 +79,7 @@ def _index_page(data: panel.Panel, status: int = 200):
     return render("reviews/index.html", panel=data, jsonld=jsonld, status=status)
 
 
-@bp.get("/")
+@bp.get("")
 def index():
     return _index_page(panel.build(None))
 
@@ -125,7 +125,7 @@ def write_product(slug: str):
     return _invalid(product, form)
 
 
-@bp.post("/")
+@bp.post("")
 @login_required
 @limiter.limit(POST_LIMIT)
 @limiter.limit(POST_LIMIT, key_func=_account_key)

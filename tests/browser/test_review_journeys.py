@@ -106,7 +106,7 @@ def test_review_a_bought_product(page: Page, live_server, js_enabled, db_data, n
 def test_review_a_visit_with_sub_ratings(page: Page, live_server, js_enabled, db_data, nu_checker):
     seed(db_data)
     sign_in(page, BUYER, js=js_enabled)
-    page.goto("/reviews/")
+    page.goto("/reviews")
     expect(page.get_by_role("heading", level=1)).to_have_text("Reviews of Loaf & Ladle")
     visit = page.get_by_label("Which visit?")
     expect(visit.locator("option:checked")).to_contain_text("Order T")
@@ -121,7 +121,7 @@ def test_review_a_visit_with_sub_ratings(page: Page, live_server, js_enabled, db
     choose(page, "Service", 3)
     choose(page, "Ambience", 5)
     page.get_by_label("Your review").fill("Lovely lunch, but we waited a while for coffee.")
-    with posting(page, "/reviews/", htmx=js_enabled):
+    with posting(page, "/reviews", htmx=js_enabled):
         page.get_by_role("button", name="Post review").click()
     expect(page.locator("#write-review, #toasts")).to_contain_text(["Your review is published"])
     review = page.locator("#review-items article.review").first

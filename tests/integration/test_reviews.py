@@ -420,14 +420,14 @@ def test_menu_cards_show_rating_and_best_rated_sorts_by_average_then_count_then_
 def test_a_visit_review_with_sub_ratings_tied_to_a_completed_order(client, forms, shop, logged_in, app_ctx):
     user = db.session.get(type(shop["other"]), logged_in)
     order = make_order(user, [shop["loaf"]])
-    page = client.get("/reviews/")
+    page = client.get("/reviews")
     choices = [o["value"] for o in soup(page).select("#visit option")]
     assert choices == [f"order-{order.id}", ""]
-    response = forms.post("/reviews/", {"rating": "5", "food": "5", "service": "4", "ambience": "3",
+    response = forms.post("/reviews", {"rating": "5", "food": "5", "service": "4", "ambience": "3",
                                         "visit": f"order-{order.id}", "title": "Lovely lunch",
                                         "body": "Great soup and the friendliest staff."})
     assert response.status_code == 303
-    page = client.get("/reviews/")
+    page = client.get("/reviews")
     article = soup(page).select_one("#review-items article")
     assert article.select_one(".badge--verified").get_text() == "Verified visit"
     assert [s["aria-label"] for s in article.select(".sub-ratings .stars")] == [
@@ -443,13 +443,13 @@ def test_a_visit_review_with_sub_ratings_tied_to_a_completed_order(client, forms
 
 def test_a_visit_needs_all_three_sub_ratings_and_a_visit_of_ones_own(client, forms, shop, logged_in, app_ctx):
     someone_elses = make_order(shop["other"], [shop["loaf"]])
-    response = forms.post("/reviews/", {"rating": "5", "food": "5", "body": "Great soup and kind staff.",
+    response = forms.post("/reviews", {"rating": "5", "food": "5", "body": "Great soup and kind staff.",
                                         "visit": f"order-{someone_elses.id}"}, htmx=True)
     assert response.status_code == 422
     html = soup(response)
     assert "Choose a service rating from 1 to 5 stars" in html.select_one("#service-error").get_text()
     assert "Choose an ambience rating from 1 to 5 stars" in html.select_one("#ambience-error").get_text()
-    response = forms.post("/reviews/", {"rating": "5", "food": "5", "service": "5", "ambience": "5",
+    response = forms.post("/reviews", {"rating": "5", "food": "5", "service": "5", "ambience": "5",
                                         "body": "Great soup and kind staff.", "visit": f"order-{someone_elses.id}"})
     assert response.status_code == 422
     assert "Choose one of your completed visits" in soup(response).select_one("#visit-error").get_text()
@@ -457,8 +457,8 @@ def test_a_visit_needs_all_three_sub_ratings_and_a_visit_of_ones_own(client, for
     # Not tied to a visit: allowed, without the badge, once.
     unverified = {"rating": "4", "food": "4", "service": "4", "ambience": "4", "visit": "",
                   "body": "Nice place for a coffee."}
-    assert forms.post("/reviews/", unverified).status_code == 303
-    assert forms.post("/reviews/", unverified).status_code == 422
+    assert forms.post("/reviews", unverified).status_code == 303
+    assert forms.post("/reviews", unverified).status_code == 422
     assert db.session.scalars(sa.select(Review.verified)).all() == [False]
 
 
@@ -476,7 +476,7 @@ def test_invite_after_order_queues_an_email_whose_links_open_the_right_forms(app
     assert message.to_address == "guest@example.com"
     assert f"order {guest_order.number}" in message.subject
     assert "http://127.0.0.1/menu/sourdough#write-review" in message.body_text
-    visit_link = re.search(r"http://127\.0\.0\.1(/reviews/\?invite=\S+)", message.body_text).group(1)
+    visit_link = re.search(r"http://127\.0\.0\.1(/reviews\?invite=\S+)", message.body_text).group(1)
     # The guest signs up and follows the link: the order is offered for a verified visit review.
     make_user("guest@example.com")
     auth.login("guest@example.com", PASSWORD)
@@ -484,7 +484,7 @@ def test_invite_after_order_queues_an_email_whose_links_open_the_right_forms(app
     assert page.select_one("#visit option[selected]")["value"] == f"order-{guest_order.id}"
     assert page.select_one("input[name=invite]")["value"] == visit_link.split("invite=")[1].split("#")[0]
     # A forged token offers nothing.
-    forged = soup(client.get("/reviews/?invite=abc.def"))
+    forged = soup(client.get("/reviews?invite=abc.def"))
     assert [o["value"] for o in forged.select("#visit option")] == [""]
 
 
@@ -512,7 +512,7 @@ def test_completing_a_booking_invites_a_visit_review(app, shop, app_ctx):
     assert result.exit_code == 0, result.output
     bodies = db.session.scalars(sa.select(OutboxMessage.body_text).where(
         OutboxMessage.subject.like("How was your visit%"))).all()
-    assert len(bodies) == 1 and "/reviews/?invite=" in bodies[0]
+    assert len(bodies) == 1 and "/reviews?invite=" in bodies[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -542,7 +542,7 @@ def _reviews(product, visits: bool, count: int, start: int) -> None:
 
 
 PAGES = ["/menu", "/menu?sort=rating", "/menu/sourdough", "/menu/sourdough?sort=helpful&stars=3&verified=1",
-         "/reviews/", "/reviews/?verified=1"]
+         "/reviews", "/reviews?verified=1"]
 
 
 def statements(client, count_queries) -> dict[str, int]:
