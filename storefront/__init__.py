@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from .menu import bp as menu_bp
     from .orders import bp as orders_bp
     from .reservations import bp as reservations_bp
+    from .reviews import bp as reviews_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reservations_bp, url_prefix="/reservations")
     app.register_blueprint(checkout_bp, url_prefix="/checkout")
     app.register_blueprint(orders_bp, url_prefix="/orders")
+    app.register_blueprint(reviews_bp, url_prefix="/reviews")
     if app.config["EMAIL_PREVIEWS"]:
         from .demo.views import bp as dev_bp
 

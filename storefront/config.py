@@ -63,6 +63,8 @@ def base_settings() -> dict:
         "STORE_TIMEZONE": _env("STORE_TIMEZONE", "Europe/London"),
         "STORE_CURRENCY": _env("STORE_CURRENCY", "GBP"),
         "STORE_LOCALE": _env("STORE_LOCALE", "en_GB"),
+        # Reviews containing one of these words (comma-separated) wait for staff before showing.
+        "REVIEW_BLOCKLIST": _env("REVIEW_BLOCKLIST", ""),
         "MAIL_SERVER": _env("MAIL_SERVER"),
         "MAIL_PORT": _env_int("MAIL_PORT", 587),
         "MAIL_USERNAME": _env("MAIL_USERNAME"),

@@ -15,6 +15,7 @@ from ..core.time import to_zone, utcnow, zone
 from ..menu.models import Category, Product, ProductAllergen, ProductDiet
 from ..store.models import Closure, OpeningPeriod, StoreSettings
 from ..reservations.demo import seed_reservations
+from ..reviews.demo import seed_reviews
 from .catalogue import CATEGORIES, PRODUCTS
 from .ordering import seed_ordering
 
@@ -132,5 +133,6 @@ def seed_demo(session: Session, defaults: dict) -> SeedReport:
     seed_accounts(session, report)
     session.flush()
     seed_reservations(session, tz=zone(settings.timezone), today=local_today, report=report)
+    seed_reviews(session, report)
     session.commit()
     return report

@@ -100,8 +100,18 @@ def _ordering(filters: MenuFilters, dialect: str) -> list:
     if filters.sort == "relevance" and filters.query:
         rank = search.relevance(filters.query, dialect)
         return ([rank] if rank is not None else []) + featured_first
-    # "rating" has no reviews to go on yet: it falls back to the featured order.
+    if filters.sort == "rating":
+        # Best average first, ties by number of reviews, then name; unrated products last.
+        rating = _rating()
+        return [sa.func.coalesce(rating.c.rating_total * 1.0 / sa.func.nullif(rating.c.review_count, 0), -1).desc(),
+                sa.func.coalesce(rating.c.review_count, 0).desc(), Product.name, Product.id]
     return featured_first
+
+
+def _rating():
+    from ..reviews.models import ReviewSummary  # the one table menu reads from reviews
+
+    return ReviewSummary.__table__
 
 
 def browse(session: Session, filters: MenuFilters, category: Category | None = None) -> MenuPage:
@@ -115,9 +125,11 @@ def browse(session: Session, filters: MenuFilters, category: Category | None = N
     notices = []
     if filters.page > pages:
         notices.append(f"There is no page {filters.page}; this is the last page.")
+    query = base.options(joinedload(Product.category))
+    if filters.sort == "rating":
+        query = query.outerjoin(_rating(), _rating().c.product_id == Product.id)
     products = list(session.scalars(
-        base.options(joinedload(Product.category))
-        .order_by(*_ordering(filters, dialect))
+        query.order_by(*_ordering(filters, dialect))
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).unique())
     return MenuPage(filters=filters, products=products, total=total, page=page, pages=pages,

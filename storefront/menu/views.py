@@ -82,11 +82,23 @@ def index():
 
 @bp.get("/menu/<slug>")
 def product(slug: str):
+    from ..reviews import panel as reviews_panel  # reviews reads menu: imported when used, not at load
+
     item = service.product_by_slug(db.session, slug)
     if item is None:
         abort(404)
+    return product_page(item, reviews_panel.build(item))
+
+
+def product_page(item, reviews, status: int = 200):
+    """The product page with its reviews panel (`reviews.panel.Panel`): also the answer to a
+    review posted there without JavaScript that needs correcting."""
+    from ..reviews import jsonld as reviews_jsonld
+
     store = current_store()
     image_url = url_for("static", filename=item.image_path, _external=True) if item.image_path else None
     jsonld = product_jsonld(item, url=url_for("menu.product", slug=item.slug, _external=True),
                             image_url=image_url, currency=store.currency, store_name=store.name)
-    return render("menu/product.html", product=item, related=service.related(db.session, item), jsonld=jsonld)
+    jsonld = reviews_jsonld.with_reviews(jsonld, reviews.summary, reviews.listing.reviews)
+    return render("menu/product.html", product=item, related=service.related(db.session, item), jsonld=jsonld,
+                  reviews=reviews, status=status)

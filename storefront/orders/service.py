@@ -12,6 +12,7 @@ customer and the kitchen, cannot both move the same order) and appends a history
 who, when, note). Cancelling gives back the stock, the slot place and the promo use."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -26,6 +27,11 @@ from ..core.rules import FORM, RuleViolation
 from ..core.shop import Context
 from ..menu.models import Product
 from .models import Fulfilment, Order, OrderStatusChange, PaymentStatus, Status
+
+# What other features do when an order is completed, in the same transaction (the caller of
+# change_status commits). Features above orders register here (reviews queues its invitation),
+# so orders never imports them.
+ON_COMPLETED: list[Callable[[Session, Order], None]] = []
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.PLACED: frozenset({Status.CONFIRMED, Status.CANCELLED}),
@@ -61,6 +67,9 @@ def change_status(session: Session, order: Order, to: Status, actor: int | None,
     if to == Status.CANCELLED:
         _give_back(session, order)
         _tell_cancelled(session, order, ctx)
+    if to == Status.COMPLETED:
+        for hook in ON_COMPLETED:
+            hook(session, order)
     if to == Status.REFUNDED:
         session.execute(sa.update(Order).where(Order.id == order.id)
                         .values(payment_status=PaymentStatus.REFUNDED).execution_options(synchronize_session=False))

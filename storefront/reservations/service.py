@@ -718,6 +718,11 @@ def mark(session: Session, reference: str, to_status: ReservationStatus, *, shop
         if to_status == ReservationStatus.CANCELLED:
             reservation.cancelled_at = now
             _send(session, reservation.email, emails.cancelled(reservation, shop, links))
+        if to_status == ReservationStatus.COMPLETED:
+            # Imported here: reviews reads reservations, so it cannot be imported at the top.
+            from ..reviews.service import invite_after_visit
+
+            invite_after_visit(session, reservation)
     audit.record(session, actor_id=actor_id, action=f"reservation.{to_status.value}", target_type="reservation",
                  target_id=reservation.id, reference=reservation.reference, previous=from_status.value)
     session.flush()

@@ -159,10 +159,6 @@ def test_sorting_featured_first_and_newest(client, bakery, app_ctx):
     assert names(client.get("/menu?sort=newest"))[0] == "Fresh bake"
 
 
-def test_best_rated_falls_back_to_featured_until_reviews_exist(client, bakery):
-    assert names(client.get("/menu?sort=rating")) == names(client.get("/menu?sort=featured"))
-
-
 def test_empty_results_say_so_and_offer_to_clear(client, bakery):
     response = client.get("/menu?q=pizza&diet=vegan")
     assert count_line(response) == "No items found for “pizza”"

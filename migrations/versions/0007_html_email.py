@@ -1,6 +1,6 @@
 """html email: an HTML part and attachments for outbox messages
 
-Revision ID: 0010
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01 00:05:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
