@@ -70,9 +70,11 @@ def register_blueprints(app: Flask) -> None:
     from .core.health import bp as health_bp
     from .menu import bp as menu_bp
     from .reservations import bp as reservations_bp
+    from .store.views import bp as store_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)
+    app.register_blueprint(store_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(cart_bp, url_prefix="/cart")
     app.register_blueprint(reservations_bp, url_prefix="/reservations")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import current_user
 
+from .service import summarise
 from .store import CartStore, CartUnavailable
 
 GUEST_TOKEN_KEY = "cart_token"
@@ -38,12 +39,18 @@ def guest_cart(token: str) -> CartStore:
     return CartStore(current_app.extensions["redis"], f"g:{token}")
 
 
+def cart_summary():
+    """Items and their total for the header badge and the cart bar, read once per request; None
+    when Redis is not answering."""
+    if "cart_summary" not in g:
+        try:
+            g.cart_summary = summarise(current_cart())
+        except CartUnavailable:
+            g.cart_summary = None
+    return g.cart_summary
+
+
 def badge_count() -> int | None:
     """Items in the cart for the header badge; None when Redis is not answering."""
-    cart = current_cart()
-    if cart is None:
-        return 0
-    try:
-        return cart.item_count()
-    except CartUnavailable:
-        return None
+    summary = cart_summary()
+    return None if summary is None else summary.item_count

@@ -141,7 +141,7 @@ def reservation_helpers() -> dict:
             return [], []
         return service.for_user(db.session, current_user.id)
 
-    return {"my_reservations": my_reservations, "guests": emails.guests}
+    return {"my_reservations": my_reservations, "guests": emails.guests, "area_words": service.area_words}
 
 
 # --------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def products(app_ctx):
 
 
 def test_add_change_remove_and_empty(shopper, products):
-    assert shopper.add(products["bun"], 2, data={"next": "/menu"}).headers["Location"] == "/menu"
+    assert shopper.add(products["bun"], 2, data={"next": "/menu"}).headers["Location"] == f"/menu#product-{products['bun']}"
     shopper.add(products["loaf"])
     shopper.add(products["bun"], 1)
     assert shopper.lines() == {"Cinnamon bun": 3, "Sourdough loaf": 1}
