@@ -108,7 +108,7 @@ def add_on_product_page(page: Page, slug: str, quantity: int, *, js: bool) -> No
     page.get_by_label("Quantity").fill(str(quantity))
     with posting(page, "/cart/add", htmx=js):
         page.get_by_role("button", name="Add to cart", exact=True).click()
-    expect(page.locator("#toasts")).to_contain_text(f"Added {quantity} ×")
+    expect(page.locator("article.product-detail").get_by_role("status")).to_contain_text(f"Added {quantity} ×")
 
 
 def go_to_checkout(page: Page, base: str) -> None:
