@@ -78,7 +78,7 @@ def filters_opened(page: Page) -> Page:
     the food comes first); open it as a user would before reaching for a filter."""
     disclosure = page.locator("details.filter-disclosure")
     if not disclosure.evaluate("details => details.open"):
-        disclosure.locator("summary").click()
+        disclosure.locator(":scope > summary").click()
     return page
 
 
