@@ -277,3 +277,12 @@ def test_reset_request_is_rate_limited(forms, app_ctx):
     statuses = [forms.post("/account/reset", {"email": "pat@example.com"}).status_code for _ in range(6)]
     assert statuses == [303] * 5 + [429]
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 5
+
+
+def test_account_page_puts_bookings_and_orders_before_the_profile_form(client, logged_in, app_ctx):
+    page = text(client.get("/account/"))
+    orders, bookings, details = (page.index(marker) for marker in ("Your orders", "Your reservations", "Your details"))
+    assert orders < details and bookings < details
+    # Sign out is on the page too (the phone header leaves it out).
+    main = page.split("<main", 1)[1]
+    assert 'action="/account/logout"' in main and ">Sign out</button>" in main
