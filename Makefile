@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: setup run test assets clean
+.PHONY: setup run test assets clean screenshots
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -36,6 +36,10 @@ run: setup
 # The whole suite. TEST_DATABASE_URL / TEST_REDIS_URL switch it to PostgreSQL / a real Redis.
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Full-page PNGs of every customer page at 390 and 1280 px, into screenshots/ (git-ignored).
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -73,9 +73,11 @@ def register_blueprints(app: Flask) -> None:
     from .orders import bp as orders_bp
     from .reservations import bp as reservations_bp
     from .reviews import bp as reviews_bp
+    from .store.views import bp as store_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)
+    app.register_blueprint(store_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(cart_bp, url_prefix="/cart")
     app.register_blueprint(reservations_bp, url_prefix="/reservations")

@@ -123,6 +123,30 @@ class CartView:
         return not self.lines
 
 
+@dataclass(frozen=True)
+class CartSummary:
+    """What the cart bar says: items, and their total at the prices last shown to the customer
+    (None when a line has no price yet). Read from Redis alone, so every page can show it; the
+    cart page and checkout read the database and have the last word."""
+
+    item_count: int
+    subtotal: Decimal | None
+
+
+def summarise(cart: CartStore | None) -> CartSummary:
+    if cart is None:
+        return CartSummary(0, Decimal("0.00"))
+    lines, prices = cart.lines_and_prices()
+    total = Decimal("0")
+    for field_name, quantity in lines.items():
+        try:
+            total += Decimal(prices[field_name]) * quantity
+        except (KeyError, ArithmeticError):
+            total = None
+            break
+    return CartSummary(sum(lines.values()), None if total is None else to_money(total))
+
+
 def view_cart(session: Session, cart: CartStore, money=str) -> CartView:
     """The cart as it stands now, checked against the database: unavailable items are taken out,
     quantities cut to stock, price changes noticed; each change is told in a notice."""

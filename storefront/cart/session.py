@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import current_user
 
 from ..core.sessions import store_down
+from .service import summarise
 from .store import CartStore, CartUnavailable
 
 GUEST_TOKEN_KEY = "cart_token"
@@ -41,10 +42,18 @@ def guest_cart(token: str) -> CartStore:
     return CartStore(current_app.extensions["redis"], f"g:{token}")
 
 
+def cart_summary():
+    """Items and their total for the header badge and the cart bar, read once per request; None
+    when Redis is not answering."""
+    if "cart_summary" not in g:
+        try:
+            g.cart_summary = summarise(current_cart())
+        except CartUnavailable:
+            g.cart_summary = None
+    return g.cart_summary
+
+
 def badge_count() -> int | None:
     """Items in the cart for the header badge; None when Redis is not answering."""
-    try:
-        cart = current_cart()
-        return cart.item_count() if cart is not None else 0
-    except CartUnavailable:
-        return None
+    summary = cart_summary()
+    return None if summary is None else summary.item_count

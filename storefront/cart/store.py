@@ -102,6 +102,17 @@ class CartStore:
     def seen_prices(self) -> dict[str, str]:
         return self._call(self.client.hgetall, self.prices_key)
 
+    def lines_and_prices(self) -> tuple[dict[str, int], dict[str, str]]:
+        """Quantities and the prices last shown, in one round trip (the cart bar reads both)."""
+        def read():
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.hgetall(self.key)
+                pipe.hgetall(self.prices_key)
+                return pipe.execute()
+
+        raw, prices = self._call(read)
+        return {field: int(qty) for field, qty in raw.items() if str(qty).isdigit()}, prices
+
     def item_count(self) -> int:
         return sum(int(q) for q in self._call(self.client.hvals, self.key) if str(q).isdigit())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, render_template, request, session, url_for
+from flask import abort, flash, g, render_template, request, session, url_for
 from flask_login import user_logged_in
 from htmx_flask import make_response
 
@@ -17,7 +17,7 @@ from ..menu.models import Product
 from ..store.current import money
 from . import bp, service
 from .forms import AddToCartForm, EmptyForm, UpdateLineForm
-from .session import GUEST_TOKEN_KEY, badge_count, current_cart, guest_cart
+from .session import GUEST_TOKEN_KEY, badge_count, cart_summary, current_cart, guest_cart
 from .store import CartStore, CartUnavailable
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,8 @@ def _cart_view():
 
 @bp.app_context_processor
 def cart_badge_context() -> dict:
-    return {"cart_count": badge_count, "cap_for": service.cap_for}
+    return {"cart_count": badge_count, "cart_summary": cart_summary, "cap_for": service.cap_for,
+            "just_added": just_added}
 
 
 UNDO_KEY = "cart_undo"
@@ -97,13 +98,52 @@ def _answer(message: str, *, ok: bool, back: str, cart_region: bool = False, und
     return response
 
 
+ADDED_KEY = "cart_added"
+
+
+def just_added(product_id: int) -> dict | None:
+    """The answer to an add made without JavaScript, for the product it was about: shown beside
+    that product's button (where the redirect's #fragment lands), once."""
+    if "cart_added" not in g:
+        g.cart_added = session.pop(ADDED_KEY, None)
+    added = g.cart_added
+    return added if isinstance(added, dict) and added.get("product_id") == product_id else None
+
+
+def _answer_beside_button(product_id: int, message: str, *, ok: bool, back: str, quantity: int = 0):
+    """An add from a product's own form: the answer goes beside the pressed button (a live
+    region), and the badge and cart bar follow out of band. Without JavaScript the redirect
+    comes back to the product (`#product-<id>`) and shows the same words there."""
+    if not is_htmx():
+        session[ADDED_KEY] = {"product_id": product_id, "message": message, "ok": ok, "quantity": quantity}
+        return redirect_to(f"{back.partition('#')[0]}#product-{product_id}")
+    body = render_template("cart/_added.html", added={"product_id": product_id, "message": message,
+                                                      "ok": ok, "quantity": quantity})
+    response = make_response(body, 200 if ok else 422)
+    response.vary.add("HX-Request")
+    response.headers["HX-Trigger"] = CART_UPDATED
+    return response
+
+
+def _added_here(product_id) -> bool:
+    """Was the add pressed on a product's own form (not an Undo in a toast)?"""
+    if request.form.get("undo"):
+        return False
+    if not is_htmx():
+        return product_id is not None
+    return request.headers.get("HX-Target") == f"added-{product_id}"
+
+
 @bp.post("/add")
 def add():
     form = AddToCartForm()
     back = _back_to(url_for("cart.view"))
+    beside = _added_here(form.product_id.data)
     if not form.validate():
         if form.product_id.errors:
             abort(404)
+        if beside:
+            return _answer_beside_button(form.product_id.data, form.quantity.errors[0], ok=False, back=back)
         return _answer(form.quantity.errors[0], ok=False, back=back)
     try:
         outcome = service.add_product(db.session, current_cart(for_writing=True), form.product_id.data,
@@ -111,9 +151,14 @@ def add():
     except service.UnknownProduct:
         abort(404)
     except RuleViolation as violation:
+        if beside:
+            return _answer_beside_button(form.product_id.data, violation.reasons[0][1], ok=False, back=back)
         return _answer(violation.reasons[0][1], ok=False, back=back)
     if request.form.get("undo") and outcome.quantity == form.quantity.data:
         return _answer(f"Put {outcome.quantity} × {outcome.product.name} back in your cart.", ok=True, back=back)
+    if beside:
+        return _answer_beside_button(outcome.product.id, outcome.message, ok=True, back=back,
+                                     quantity=outcome.quantity)
     return _answer(outcome.message, ok=True, back=back)
 
 

@@ -371,7 +371,16 @@ class Options:
     can_change: bool
     can_cancel: bool
     deadline: datetime
-    table: str | None
+    area: str | None  # where the diner sits ("window"); table codes are for staff only
+
+
+AREA_WORDS = {"window": "by the window", "inside": "inside", "terrace": "on the terrace",
+              "kitchen": "at the chef’s table"}
+
+
+def area_words(area: str) -> str:
+    """Where a diner sits, in words ("by the window"); an area without words reads "in the …"."""
+    return AREA_WORDS.get(area, f"in the {area}")
 
 
 def options(session: Session, reservation: Reservation, now: datetime | None = None) -> Options:
@@ -383,15 +392,13 @@ def _options(reservation: Reservation, rules: Rules, now: datetime) -> Options:
     deadline = reservation.starts_at - rules.cutoff
     before_cutoff = now < deadline
     status = reservation.status
-    table = None
     active = reservation.active_claims
-    if active:
-        table = reservation.combination.name if reservation.combination else active[0].table.name
+    area = active[0].table.area if active else None
     return Options(
         can_change=status == ReservationStatus.CONFIRMED and before_cutoff,
         can_cancel=(status == ReservationStatus.CONFIRMED and before_cutoff)
         or (status == ReservationStatus.REQUESTED and now < reservation.starts_at),
-        deadline=deadline, table=table)
+        deadline=deadline, area=area)
 
 
 def _too_late(rules: Rules, shop: Shop, action: str) -> RuleViolation:

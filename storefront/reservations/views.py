@@ -119,6 +119,7 @@ def booking_when(moment: datetime) -> str:
 
 
 bp.add_app_template_global(emails.guests, "guests")
+bp.add_app_template_global(service.area_words, "area_words")
 
 
 def account_section(session, user_id: int) -> dict:

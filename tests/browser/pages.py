@@ -104,13 +104,21 @@ def sign_out(page: Page, base: str) -> None:
     expect(main_nav(page).get_by_role("link", name="Sign in")).to_be_visible()
 
 
+def added_note(page: Page, name: str | None = None) -> Locator:
+    """The live region beside a product's "Add to cart" button: a card's (by product name), or
+    the product page's own."""
+    if name is None:
+        return page.locator("article.product-detail").get_by_role("status")
+    return page.locator("article.product-card").filter(has=page.get_by_role("heading", name=name)).get_by_role("status")
+
+
 def add_on_product_page(page: Page, slug: str, quantity: int, *, js: bool) -> None:
     """Open a product's page, type a quantity and press "Add to cart"."""
     page.goto(f"/menu/{slug}")
     page.get_by_label("Quantity").fill(str(quantity))
     with posting(page, "/cart/add", htmx=js, see_other=True):
         page.get_by_role("button", name="Add to cart", exact=True).click()
-    expect(toasts(page)).to_contain_text(f"Added {quantity} ×")
+    expect(added_note(page)).to_contain_text(f"Added {quantity} ×")
 
 
 def add_from_menu(page: Page, name: str, *, js: bool, count: int) -> None:

@@ -73,12 +73,21 @@ def search_box(page: Page) -> Locator:
     return page.get_by_role("searchbox", name="Search the menu")
 
 
+def filters_opened(page: Page) -> Page:
+    """The filters wait behind the "Filter and sort" disclosure (closed on every page load, so
+    the food comes first); open it as a user would before reaching for a filter."""
+    disclosure = page.locator("details.filter-disclosure")
+    if not disclosure.evaluate("details => details.open"):
+        disclosure.locator(":scope > summary").click()
+    return page
+
+
 def sort_select(page: Page) -> Locator:
-    return page.get_by_role("combobox", name="Sort by")
+    return filters_opened(page).get_by_role("combobox", name="Sort by")
 
 
 def diet(page: Page, label: str) -> Locator:
-    return page.get_by_role("group", name="Dietary needs").get_by_role("checkbox", name=label, exact=True)
+    return filters_opened(page).get_by_role("group", name="Dietary needs").get_by_role("checkbox", name=label, exact=True)
 
 
 def show_results(page: Page) -> Locator:
@@ -392,6 +401,14 @@ def test_filters_by_keyboard(page: Page, live_server, js_enabled, db_data, nu_ch
 
     search.focus()
     expect_visible_focus(search)
+    page.keyboard.press("Tab")
+    expect_visible_focus(page.get_by_role("button", name="Search", exact=True))
+    # The filters open from their disclosure with the keyboard.
+    page.keyboard.press("Tab")
+    summary = page.locator("details.filter-disclosure > summary")
+    expect_visible_focus(summary)
+    expect(page.get_by_role("combobox", name="Sort by")).to_be_hidden()
+    page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     expect_visible_focus(sort_select(page))
     for name in ("Vegetarian", "Vegan"):

@@ -327,3 +327,12 @@ def test_many_addresses_guessing_one_account_slow_it_down_but_a_reset_link_still
     forms.post("/account/reset", {"email": "pat@example.com"})
     done = forms.post(reset_link_path(), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 303 and client.get("/account/").status_code == 200
+
+
+def test_account_page_puts_bookings_and_orders_before_the_profile_form(client, logged_in, app_ctx):
+    page = text(client.get("/account/"))
+    orders, bookings, details = (page.index(marker) for marker in ("Your orders", "Your reservations", "Your details"))
+    assert orders < details and bookings < details
+    # Sign out is on the page too (the phone header leaves it out).
+    main = page.split("<main", 1)[1]
+    assert 'action="/account/logout"' in main and ">Sign out</button>" in main

@@ -65,7 +65,7 @@ def products(app_ctx):
 
 
 def test_add_change_remove_and_empty(shopper, products):
-    assert shopper.add(products["bun"], 2, data={"next": "/menu"}).headers["Location"] == "/menu"
+    assert shopper.add(products["bun"], 2, data={"next": "/menu"}).headers["Location"] == f"/menu#product-{products['bun']}"
     shopper.add(products["loaf"])
     shopper.add(products["bun"], 1)
     assert shopper.lines() == {"Cinnamon bun": 3, "Sourdough loaf": 1}
@@ -101,6 +101,46 @@ def test_htmx_add_updates_toast_and_badge_out_of_band(shopper, products):
     assert response.headers["HX-Trigger"] == "cart-updated" and response.headers["HX-Reswap"] == "none"
     assert 'data-hx-swap-oob="innerHTML:#toasts"' in body and "Added 2 × Cinnamon bun to your cart." in body
     assert texts(body, 'a#cart-badge[data-hx-swap-oob="true"] .cart-count') == ["2 items"]
+
+
+def test_htmx_add_from_a_product_form_answers_beside_its_button(shopper, products):
+    bun = products["bun"]
+    response = shopper.add(bun, 2, headers={**HTMX, "HX-Target": f"added-{bun}"})
+    body = text(response)
+    assert response.status_code == 200 and "<html" not in body and "HX-Reswap" not in response.headers
+    # The main answer is the note for the pressed button's live region; no toast competes with it.
+    assert body.lstrip().startswith('<span class="added-note__ok">Added 2 × Cinnamon bun to your cart. (2 in your cart)</span>')
+    assert "#toasts" not in body
+    assert re.search(r'<a id="cart-badge"[^>]*data-hx-swap-oob="true"', body)
+    assert re.search(r'<aside id="cart-bar"[^>]*data-hx-swap-oob="true"', body)
+    assert re.sub(r"<[^>]+>|\s+", " ", body.split('id="cart-bar"')[1]).split("View cart", 1)[1].split()[:5] == \
+        ["·", "2", "items", "·", "£6.40"]
+    refused = shopper.add(products["gone"], 1, headers={**HTMX, "HX-Target": f"added-{products['gone']}"})
+    assert refused.status_code == 422 and '<span class="added-note__error">Sorry, Seasonal pie is sold out.</span>' in text(refused)
+
+
+def test_add_without_javascript_comes_back_to_the_card_with_the_answer_there(shopper, products):
+    bun = products["bun"]
+    response = shopper.add(bun, 1, data={"next": "/menu?category=x"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/menu?category=x#product-{bun}"
+    page = text(shopper.client.get("/menu"))
+    note = re.search(rf'<p id="added-{bun}" class="added-note" role="status">(.*?)</p>', page, re.S).group(1)
+    assert "Added 1 × Cinnamon bun to your cart. (1 in your cart)" in note
+    assert "Added 1 ×" not in page.split('<main', 1)[0]  # not as a toast at the top as well
+    # Shown once: the next page load has an empty note.
+    again = text(shopper.client.get("/menu"))
+    assert re.search(rf'<p id="added-{bun}" class="added-note" role="status"></p>', again)
+
+
+def test_cart_bar_sums_the_prices_last_shown(shopper, products):
+    assert 'href="/cart">View cart' not in text(shopper.client.get("/menu"))
+    shopper.add(products["bun"], 2)
+    shopper.add(products["loaf"], 1)
+    bar = re.search(r'<aside id="cart-bar"[^>]*>(.*?)</aside>', text(shopper.client.get("/menu")), re.S).group(1)
+    assert re.sub(r"<[^>]+>|\s+", " ", bar).split() == ["View", "cart", "·", "3", "items", "·", "£11.20"]
+    # Not on the cart page itself, which has the full story.
+    cart_bar = re.search(r'<aside id="cart-bar"[^>]*>(.*?)</aside>', text(shopper.client.get("/cart")), re.S).group(1)
+    assert "View cart" not in cart_bar
 
 
 def test_htmx_line_update_answers_the_cart_region(shopper, products):

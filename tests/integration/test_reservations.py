@@ -159,7 +159,7 @@ def test_book_a_table_end_to_end(client, diner, room):
 
     confirmation = text(client.get(response.headers["Location"]))
     assert "Your table is booked. We have emailed the details to robin@example.com." in confirmation
-    assert "Confirmed: T1." in confirmation and reservation.reference in confirmation
+    assert "Confirmed: a table inside." in confirmation and ": T1" not in confirmation and reservation.reference in confirmation
     assert "A high chair, please." in confirmation
     assert f'href="/reservations/{token}/change"' in confirmation
     assert f'href="/reservations/{token}/cancel"' in confirmation

@@ -1,7 +1,8 @@
 """Site-wide behaviour: headers, error pages, health, the base layout."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -122,22 +123,28 @@ def test_pages_still_render_when_the_database_is_down(make_app):
     assert "Crumb &amp; Kettle" in response.get_data(as_text=True)
 
 
+def visible_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
 @pytest.mark.parametrize("local_now, expected", [
-    (datetime(2026, 11, 20, 12, 0), "Open now"),      # Friday lunch
-    (datetime(2026, 11, 20, 15, 30), "Closed now"),   # Friday between the two periods
-    (datetime(2026, 11, 20, 18, 0), "Open now"),      # Friday supper
+    (datetime(2026, 11, 20, 12, 0), "Open until 14:30. Today: 08:00–14:30 and 17:30–22:00."),  # Friday lunch
+    (datetime(2026, 11, 20, 15, 30), "Closed now — opens today at 17:30."),  # between the two periods
+    (datetime(2026, 11, 20, 18, 0), "Open until 22:00."),                    # Friday supper
+    (datetime(2026, 11, 20, 22, 30), "Closed now — opens Monday at 08:00."),  # closed at the weekend
 ])
 def test_footer_shows_todays_split_hours_in_store_time(client, app_ctx, local_now, expected):
     from zoneinfo import ZoneInfo
 
     make_store()
+    make_hours(0, "08:00", "14:30")
     make_hours(4, "08:00", "14:30")
     make_hours(4, "17:30", "22:00")
     moment = local_now.replace(tzinfo=ZoneInfo("Europe/London"))
     with mock.patch("storefront.store.service.utcnow", return_value=moment.astimezone(ZoneInfo("UTC"))):
         html = client.get("/").get_data(as_text=True)
-    assert expected in html
-    assert "08:00" in html and "14:30" in html and "17:30" in html and "22:00" in html
+    footer = visible_text(html.split('<footer', 1)[1])
+    assert expected in footer
 
 
 def test_footer_shows_a_closure(client, app_ctx):
@@ -145,10 +152,32 @@ def test_footer_shows_a_closure(client, app_ctx):
     now = datetime(2026, 7, 15, 23, 30, tzinfo=UTC)
     make_store()
     make_hours(3, "00:00", "23:59")  # Thursdays
-    make_closure(date(2026, 7, 16), reason="Closed for the holidays")
+    make_closure(date(2026, 7, 15), date(2026, 7, 17), reason="Closed for the holidays")
+    make_hours(5, "07:30", "18:00")  # Saturdays
     with mock.patch("storefront.store.service.utcnow", return_value=now):
-        html = client.get("/").get_data(as_text=True)
-    assert "Closed today: Closed for the holidays" in html
+        html = visible_text(client.get("/").get_data(as_text=True))
+    assert "Closed today (Closed for the holidays) — opens Saturday at 07:30." in html
+
+
+def test_hours_page_shows_the_week_and_closures(client, app_ctx):
+    from zoneinfo import ZoneInfo
+
+    make_store()
+    make_hours(0, "08:00", "18:00")
+    make_hours(2, "07:30", "12:00")
+    make_hours(2, "13:00", "17:00")
+    make_closure(date(2026, 11, 30), reason="Staff training")
+    friday = datetime(2026, 11, 27, 12, 0, tzinfo=ZoneInfo("Europe/London")).astimezone(ZoneInfo("UTC"))
+    with mock.patch("storefront.store.service.utcnow", return_value=friday):
+        response = client.get("/hours")
+        home = client.get("/").get_data(as_text=True)
+    page = visible_text(response.get_data(as_text=True))
+    assert response.status_code == 200 and 'href="/hours"' in home
+    assert "Closed today — opens Monday at 08:00." not in page  # Monday is a closure
+    assert "Closed today — opens Wednesday at 07:30." in page
+    assert "Today 27 November Closed" in page and "Monday 30 November Closed: Staff training" in page
+    assert "Wednesday 07:30–12:00, 13:00–17:00" in page and "Monday 08:00–18:00" in page
+    assert "Monday 30 November 2026: Staff training" in page
 
 
 @pytest.mark.parametrize("code, phrase", [

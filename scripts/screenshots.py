@@ -1,0 +1,116 @@
+"""Screenshots of every customer page at phone (390×844) and desktop (1280×800) sizes.
+
+    make screenshots        # writes screenshots/<width>/<nn-page>.png (git-ignored)
+
+Serves the demo shop from a throwaway instance folder (SQLite, in-process Redis), walks the
+pages as a guest and as the demo customer, and saves full-page PNGs to look at."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.servers import free_port, wait_until  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SIZES = {"390": (390, 844), "1280": (1280, 800)}
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CUSTOMER = ("customer@example.com", "customer-demo-password")
+
+
+def serve(instance: Path) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "STOREFRONT_ENV": "development", "INSTANCE_PATH": str(instance),
+           "DATABASE_URL": f"sqlite:///{instance / 'shots.sqlite3'}", "RATELIMIT_ENABLED": "false",
+           "FLASK_APP": "app"}
+    env.pop("REDIS_URL", None)
+    flask = [sys.executable, "-m", "flask"]
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run(flask + step, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    server = subprocess.Popen(flask + ["run", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: urllib.request.urlopen(url + "/healthz").status == 200, "the app", server)
+    return server, url
+
+
+def shoot(page: Page, folder: Path, name: str, path: str | None = None) -> None:
+    if path is not None:
+        page.goto(path)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    print(f"  {folder.name}/{name}.png  {page.url}")
+
+
+def walk(page: Page, folder: Path) -> None:
+    shoot(page, folder, "01-home", "/")
+    shoot(page, folder, "02-menu", "/menu")
+    shoot(page, folder, "03-menu-pastries-vegan", "/menu?category=pastries&diet=vegan")
+    page.goto("/menu?category=pastries")
+    page.locator(".filter-disclosure > summary").click()
+    shoot(page, folder, "04-menu-filters-open")
+    shoot(page, folder, "05-product", "/menu/cinnamon-bun")
+    shoot(page, folder, "06-hours", "/hours")
+    shoot(page, folder, "07-cart-empty", "/cart")
+    page.goto("/menu")
+    for button in page.get_by_role("button", name=re.compile(r"^Add .* to cart$")).all()[4:7]:
+        button.scroll_into_view_if_needed()
+        with page.expect_response(re.compile(r"/cart/add")):
+            button.click()
+    shoot(page, folder, "08-menu-after-add")
+    shoot(page, folder, "09-cart", "/cart")
+    shoot(page, folder, "10-checkout", "/checkout")
+    shoot(page, folder, "11-reservations", "/reservations")
+    shoot(page, folder, "12-sign-in", "/account/login")
+    shoot(page, folder, "13-register", "/account/register")
+    shoot(page, folder, "14-reset", "/account/reset")
+    shoot(page, folder, "15-not-found", "/no-such-page")
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(CUSTOMER[0])
+    page.get_by_label("Password").fill(CUSTOMER[1])
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("button", name=re.compile("Sign in")).click()
+    # The guest's cart came along at sign-in: place it as an order, to see the order's page.
+    page.goto("/checkout")
+    if not page.get_by_label("Phone number").input_value():
+        page.get_by_label("Phone number").fill("0117 496 0000")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Place order").click()
+    shoot(page, folder, "16-order")
+    shoot(page, folder, "17-account", "/account/")
+    shoot(page, folder, "18-orders", "/orders")
+    page.goto("/account/")
+    booking = page.locator("main a[href^='/reservations/']").first
+    if booking.count():
+        shoot(page, folder, "19-booking", booking.get_attribute("href"))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server, url = serve(Path(tmp))
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+                for label, (width, height) in SIZES.items():
+                    folder = OUT / label
+                    folder.mkdir(parents=True, exist_ok=True)
+                    context = browser.new_context(base_url=url, viewport={"width": width, "height": height})
+                    walk(context.new_page(), folder)
+                    context.close()
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait()
+    print(f"Screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
