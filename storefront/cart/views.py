@@ -103,7 +103,7 @@ def add():
     if not form.validate():
         if form.product_id.errors:
             abort(404)
-        return _answer(form.quantity.errors[0], ok=False, back=back)
+        return _answer((form.quantity.errors or form.form_errors)[0], ok=False, back=back)
     try:
         outcome = service.add_product(db.session, current_cart(for_writing=True), form.product_id.data,
                                       form.quantity.data)

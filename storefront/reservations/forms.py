@@ -2,12 +2,12 @@
 writes is a POST form with CSRF. Limits match the columns."""
 from __future__ import annotations
 
-from wtforms import (DateField, EmailField, HiddenField, SelectChoice, SelectField, StringField, TelField,
+from wtforms import (EmailField, HiddenField, SelectChoice, SelectField, StringField, TelField,
                      TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..core.forms import PostForm, QueryForm
-from ..core.fields import WholeNumberField
+from ..core.fields import SaneDateField, WholeNumberField
 from ..core.security import new_token
 from .models import OCCASION_LABELS
 
@@ -35,26 +35,12 @@ class LenientTimeField(TimeField):
             raise ValueError(self.message) from None
 
 
-class StrictDateField(DateField):
-    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0] and len(valuelist[0]) > 10:
-            self.data = None
-            raise ValueError(self.message)
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.message) from None
-
-
 DATE_MESSAGE = "Enter a real date, like 2026-06-12"
+DATE_RANGE_MESSAGE = "That date is too far from today. Choose a date in the coming weeks."
 
 
 def _date_field(label="Date"):
-    return StrictDateField(label, message=DATE_MESSAGE, validators=[InputRequired("Choose a date")])
+    return SaneDateField(label, message=DATE_MESSAGE, range_message=DATE_RANGE_MESSAGE, validators=[InputRequired("Choose a date")])
 
 
 def _party_field(label="Number of guests"):

@@ -13,6 +13,7 @@ import redis as redis_lib
 from flask import Response, current_app, flash, request, url_for
 from flask_login import current_user
 
+from ..core.fields import whole_number
 from ..core.htmx import is_htmx, redirect_to, render
 from ..core.rules import FORM, RuleViolation, populate_errors
 from ..core.security import new_token, token_digest
@@ -66,10 +67,7 @@ def search_url(day: date, party: int, at: time | None = None) -> str:
 
 
 def parse_party(raw) -> int | None:
-    text = str(raw or "").strip()
-    if not text.lstrip("-").isdigit() or len(text) > 6:
-        return None
-    return int(text)
+    return whole_number(raw)
 
 
 def _populate(form, violation: RuleViolation) -> None:
