@@ -40,7 +40,8 @@ DATE_RANGE_MESSAGE = "That date is too far from today. Choose a date in the comi
 
 
 def _date_field(label="Date"):
-    return SaneDateField(label, message=DATE_MESSAGE, range_message=DATE_RANGE_MESSAGE, validators=[InputRequired("Choose a date")])
+    return SaneDateField(label, message=DATE_MESSAGE, range_message=DATE_RANGE_MESSAGE,
+                         validators=[InputRequired("Choose a date")])
 
 
 def _party_field(label="Number of guests"):

@@ -149,6 +149,20 @@ def fill_cart(client, product_id: int) -> None:
     assert response.status_code == 303
 
 
+def page_url(world, route: Route) -> str:
+    url = world["builder"].url(route)
+    query = world["page_query"].get(route.endpoint)
+    query = query() if callable(query) else query
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def get_routes(app) -> Iterator[Route]:
+    """The pages: every route that answers GET, less the exclusions."""
+    for route in routes(app):
+        if route.endpoint not in EXCLUDED and "GET" in route.methods:
+            yield route
+
+
 class Visitor:
     """One browser, signed in or not, with something in its cart. `arm` starts it afresh."""
 
@@ -207,18 +221,9 @@ class Sweep:
         return response
 
     def page_url(self, route: Route) -> str:
-        url = self.builder.url(route)
-        query = self.world["page_query"].get(route.endpoint)
-        query = query() if callable(query) else query
-        return url + ("?" + urlencode(query) if query else "")
+        return page_url(self.world, route)
 
     # -- what the pages offer ---------------------------------------------------------------
-
-    def get_routes(self) -> Iterator[Route]:
-        for route in routes(self.app):
-            if route.endpoint in EXCLUDED or "GET" not in route.methods:
-                continue
-            yield route
 
     def crawl(self):
         """Forms by (method, action, fields), with the pages and visitors that show them; and the
@@ -226,7 +231,7 @@ class Sweep:
         forms: dict[tuple, dict[Visitor, Route]] = {}
         links: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for visitor in self.visitors:
-            for route in self.get_routes():
+            for route in get_routes(self.app):
                 url = self.page_url(route)
                 response = visitor.client.get(url)
                 assert response.status_code < 500, f"{response.status_code} from GET {url} ({visitor})"
@@ -241,12 +246,12 @@ class Sweep:
         return forms, links
 
     def find_form(self, visitor: Visitor, route: Route, key: tuple) -> tuple[PageForm, str]:
-        page_url = self.page_url(route)
-        html = visitor.client.get(page_url).get_data(as_text=True)
-        for form in forms_in(html, page_url):
+        url = self.page_url(route)
+        html = visitor.client.get(url).get_data(as_text=True)
+        for form in forms_in(html, url):
             if form.key == key:
                 return form, html
-        raise AssertionError(f"the form {key} is no longer on {page_url} ({visitor}): "
+        raise AssertionError(f"the form {key} is no longer on {url} ({visitor}): "
                              + BeautifulSoup(html, "html.parser").get_text(" ", strip=True)[:600])
 
     # -- the three kinds of input -----------------------------------------------------------
@@ -342,11 +347,9 @@ def test_every_route_can_be_built_by_the_sweep(app, world):
 @pytest.mark.parametrize("signed_in", [False, True], ids=["signed out", "signed in"])
 def test_every_page_sends_the_security_headers_and_private_ones_no_store(app, world, signed_in):
     visitor = Visitor(app, world, signed_in)
-    sweep = Sweep.__new__(Sweep)
-    sweep.app, sweep.world, sweep.builder = app, world, world["builder"]
     checked = 0
-    for route in sweep.get_routes():
-        url = sweep.page_url(route)
+    for route in get_routes(app):
+        url = page_url(world, route)
         response = visitor.client.get(url)
         headers = response.headers
         where = f"GET {url} ({visitor})"
