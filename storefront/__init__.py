@@ -29,6 +29,7 @@ def create_app(config: str | Mapping | None = None) -> Flask:
 
     configure_logging(app)
     register_extensions(app)
+    register_input_rules(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -62,6 +63,12 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     init_security(app)
+
+
+def register_input_rules(app: Flask) -> None:
+    from .core.inputs import init_input_rules
+
+    init_input_rules(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -142,9 +142,10 @@ def add():
     if not form.validate():
         if form.product_id.errors:
             abort(404)
+        message = (form.quantity.errors or form.form_errors)[0]
         if beside:
-            return _answer_beside_button(form.product_id.data, form.quantity.errors[0], ok=False, back=back)
-        return _answer(form.quantity.errors[0], ok=False, back=back)
+            return _answer_beside_button(form.product_id.data, message, ok=False, back=back)
+        return _answer(message, ok=False, back=back)
     try:
         outcome = service.add_product(db.session, current_cart(for_writing=True), form.product_id.data,
                                       form.quantity.data)

@@ -1,13 +1,28 @@
-"""Form fields shared by features."""
+"""Form fields shared by features, and the parsing rules behind them (usable without a form)."""
 from __future__ import annotations
 
-from wtforms import EmailField, IntegerField, StringField, TelField
+import re
+from datetime import date
+
+from wtforms import DateField, EmailField, IntegerField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from .time import is_sane_date
+
+# ASCII digits only: str.isdigit() also takes "²" and "①", which int() then refuses, and
+# int() itself takes "٣" and "３", which nobody types for a party size.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
+
+
+def whole_number(raw) -> int | None:
+    """The integer written in `raw` (surrounding spaces allowed), or None if it is not one."""
+    text = str(raw if raw is not None else "").strip()
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
 
 
 class WholeNumberField(IntegerField):
     """An integer field whose parse error is the same plain message as its range check, so
-    "two", "1.5" or "1e3" get the sentence a person can act on."""
+    "two", "1.5", "1e3" or "²" get the sentence a person can act on."""
 
     def __init__(self, label=None, validators=None, *, message: str, **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -16,11 +31,33 @@ class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist):
         if not valuelist or valuelist[0] in ("", None):
             return
-        raw = valuelist[0].strip()
-        if not raw.lstrip("-").isdigit() or len(raw) > 12:
+        self.data = whole_number(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.message)
+
+
+class SaneDateField(DateField):
+    """A YYYY-MM-DD date, refused with `message` when it isn't one and with `range_message` when
+    it is too far from today for any rule of the shop (core.time.is_sane_date), so no date
+    arithmetic ever sees year 1 or 9999."""
+
+    def __init__(self, label=None, validators=None, *, message: str,
+                 range_message: str = "Enter a date within ten years of today", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+        self.range_message = range_message
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0] and len(valuelist[0]) > 10:
             self.data = None
             raise ValueError(self.message)
-        self.data = int(raw)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+        if isinstance(self.data, date) and not is_sane_date(self.data):
+            self.data = None
+            raise ValueError(self.range_message)
 
 
 def strip(value):

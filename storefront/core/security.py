@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request, session
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
@@ -26,8 +26,31 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+# Names under which an address carries a bearer secret: a manage token, an order's key.
+SECRET_PARAMETERS = frozenset({"token", "key"})
+PRIVATE = "private, no-store"
+
+
+def is_private_answer() -> bool:
+    """An answer depends on who asks when the request read the session (the signed-in customer,
+    the cart, a CSRF token bound to the session) or its address carries a secret."""
+    if request.endpoint == "static":
+        return False
+    return (session.accessed or bool(SECRET_PARAMETERS & set(request.view_args or ()))
+            or bool(SECRET_PARAMETERS & set(request.args)))
+
+
+def set_cache_policy(response: Response) -> Response:
+    """Personal answers are never stored by a browser or a shared cache (a library computer's
+    back button, a proxy). Decided here for every route, so a new page is covered too."""
+    if is_private_answer():
+        response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
 def init_security(app: Flask) -> None:
     app.after_request(set_security_headers)
+    app.after_request(set_cache_policy)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ..core.time import parse_instant
+
 
 def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
     """The first real instant (UTC) at which a clock in `tz` shows `wall` on `day`; when the
@@ -93,12 +95,4 @@ def day_slots(day: date, periods: Iterable[tuple[time, time]], tz: ZoneInfo, ste
 
 def parse_slot_value(raw: str | None) -> datetime | None:
     """A slot value from a form or link back to an aware UTC instant, or None if it is not one."""
-    if not raw or len(raw) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(UTC)
+    return parse_instant(raw)

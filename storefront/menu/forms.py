@@ -1,10 +1,11 @@
 """The menu's search-and-filter form: a GET form, so results have a shareable address."""
 from __future__ import annotations
 
-from wtforms import SelectChoice, IntegerField, SearchField, SelectField, SelectMultipleField
+from wtforms import SelectChoice, SearchField, SelectField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.fields import WholeNumberField
 from ..core.forms import QueryForm
 from .models import ALLERGENS, DIETS
 from .search import clean_query
@@ -28,7 +29,8 @@ class MenuFilterForm(QueryForm):
     # "Recommended" is the best match when searching and our featured order otherwise.
     sort = SelectField("Sort by", default="", choices=[SelectChoice("", "Recommended")] + [
         SelectChoice(value, label) for value, label in SORTS.items() if value not in ("featured", "relevance")])
-    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=10_000)])
+    page = WholeNumberField("Page", message="Enter a page number",
+                            validators=[Optional(), NumberRange(min=1, max=10_000)])
 
     def __init__(self, formdata, categories):
         super().__init__(formdata)

@@ -2,10 +2,10 @@
 writes is a POST form with CSRF. Limits match the columns."""
 from __future__ import annotations
 
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, TextAreaField, TimeField
+from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..core.fields import STRIP, WholeNumberField, contact_fields
+from ..core.fields import STRIP, SaneDateField, WholeNumberField, contact_fields
 from ..core.forms import PostForm, QueryForm
 from .models import OCCASION_LABELS
 
@@ -28,26 +28,13 @@ class LenientTimeField(TimeField):
             raise ValueError(self.message) from None
 
 
-class StrictDateField(DateField):
-    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0] and len(valuelist[0]) > 10:
-            self.data = None
-            raise ValueError(self.message)
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.message) from None
-
-
 DATE_MESSAGE = "Enter a real date, like 2026-06-12"
+DATE_RANGE_MESSAGE = "That date is too far from today. Choose a date in the coming weeks."
 
 
 def _date_field(label="Date"):
-    return StrictDateField(label, message=DATE_MESSAGE, validators=[InputRequired("Choose a date")])
+    return SaneDateField(label, message=DATE_MESSAGE, range_message=DATE_RANGE_MESSAGE,
+                         validators=[InputRequired("Choose a date")])
 
 
 def _party_field(label="Number of guests"):

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ..accounts.sections import Section, add_section
 from ..core import formkeys
+from ..core.fields import whole_number
 from ..core.htmx import is_htmx, redirect_to, render
 from ..core.links import external_url
 from ..core.rules import FORM, RuleViolation, populate_errors
@@ -50,10 +51,7 @@ def search_url(day: date, party: int, at: time | None = None) -> str:
 
 
 def parse_party(raw) -> int | None:
-    text = str(raw or "").strip()
-    if not text.lstrip("-").isdigit() or len(text) > 6:
-        return None
-    return int(text)
+    return whole_number(raw)
 
 
 def _populate(form, violation: RuleViolation) -> None:

@@ -1,28 +1,20 @@
 """Review forms. Limits match the columns, so nothing valid here can fail in the database."""
 from __future__ import annotations
 
-import re
 
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from ..core.forms import PostForm, QueryForm
 from .service import REPORT_REASONS, SORTS
 
 BODY_MIN, BODY_MAX, TITLE_MAX = 10, 2000, 120
 STAR_WORDS = {5: "Excellent", 4: "Good", 3: "Average", 2: "Poor", 1: "Terrible"}
-# Control characters other than tab and line breaks, and the bidi overrides that can disguise text.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def tidy(value):
     """Trim, and make Windows line endings plain ones (so the length is what the reader sees)."""
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
-
-
-def printable(form, field) -> None:
-    if field.data and _UNPRINTABLE.search(field.data):
-        raise ValidationError("Remove the hidden control characters from this text")
 
 
 class StarsField(RadioField):
@@ -56,11 +48,10 @@ class ReviewForm(PostForm):
 
     rating = StarsField("Rating")
     title = StringField("Title (optional)", filters=[tidy], validators=[
-        Optional(), Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer"), printable])
+        Optional(), Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer")])
     body = TextAreaField("Your review", filters=[tidy], validators=[
         DataRequired("Write your review"),
-        Length(min=BODY_MIN, max=BODY_MAX, message=f"Write between {BODY_MIN} and {BODY_MAX} characters"),
-        printable])
+        Length(min=BODY_MIN, max=BODY_MAX, message=f"Write between {BODY_MIN} and {BODY_MAX} characters")])
 
 
 class VisitRatingsForm(ReviewForm):
@@ -89,7 +80,7 @@ class ReportForm(PostForm):
                              SelectChoice(k, v) for k, v in REPORT_REASONS.items()],
                          validators=[DataRequired("Choose a reason")])
     note = TextAreaField("Anything else staff should know (optional)", filters=[tidy], validators=[
-        Optional(), Length(max=500, message="Keep it to 500 characters or fewer"), printable])
+        Optional(), Length(max=500, message="Keep it to 500 characters or fewer")])
 
 
 class DeleteForm(PostForm):

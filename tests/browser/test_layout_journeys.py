@@ -26,7 +26,7 @@ DESKTOP = {"width": 1280, "height": 800}
 @pytest.fixture(autouse=True)
 def frozen_clock():
     # Checkout's and the shop's clocks: Friday 20 November 2026, 10:00 in Bristol.
-    with mock.patch("storefront.checkout.viewing.utcnow", return_value=FIXED_NOW), \
+    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW), \
             mock.patch("storefront.store.service.utcnow", return_value=FIXED_NOW):
         yield
 
