@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: setup run test assets clean screenshots
+.PHONY: setup run test lint assets clean screenshots
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -40,6 +40,10 @@ test: setup
 # Full-page PNGs of every customer page at 390 and 1280 px, into screenshots/ (git-ignored).
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py
+
+# Lint: ruff (pyflakes, import order, pycodestyle errors, complexity), configured in ruff.toml.
+lint: setup
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

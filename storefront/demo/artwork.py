@@ -37,8 +37,8 @@ _CAKE_PALETTES = [  # (sponge, filling, icing, topping)
 _CUP_COLOURS = ["#ffffff", "#2f6f73", "#d9534f", "#3d5a80", "#f2b134"]
 
 
-def _hsl(h: float, s: float, l: float) -> str:
-    r, g, b = colorsys.hls_to_rgb((h % 360) / 360, max(0, min(1, l)), max(0, min(1, s)))
+def _hsl(h: float, s: float, light: float) -> str:
+    r, g, b = colorsys.hls_to_rgb((h % 360) / 360, max(0, min(1, light)), max(0, min(1, s)))
     return "#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255))
 
 
@@ -544,10 +544,10 @@ def product_svg(name: str, category: str, kind: str) -> str:
     """A complete 400x300 SVG document illustrating `name`, a `kind` of thing ("bun", "cup"),
     on its `category`'s background."""
     b = hashlib.sha256(name.encode("utf-8")).digest()
-    h, s, l = _BACKGROUNDS.get(category, _DEFAULT_BACKGROUND)
+    h, s, light = _BACKGROUNDS.get(category, _DEFAULT_BACKGROUND)
     h += b[0] % 13 - 6
-    l += (b[1] % 7 - 3) / 100
-    bg, halo, dot = _hsl(h, s, l), _hsl(h, s, l + 0.06), _hsl(h, s * 0.8, l - 0.07)
+    light += (b[1] % 7 - 3) / 100
+    bg, halo, dot = _hsl(h, s, light), _hsl(h, s, light + 0.06), _hsl(h, s * 0.8, light - 0.07)
     dots = "".join(
         f'<circle cx="{b[2 + i] * 400 // 256}" cy="{b[20 + i] * 300 // 256}" r="{3 + b[26 + i] % 6}" fill="{dot}"/>'
         for i in range(6)

@@ -150,7 +150,7 @@ def test_signed_in_header_fits_a_phone(page: Page, live_server, js_enabled, db_d
     tops = {round(box["y"]) for box in (li.bounding_box() for li in links.all())}
     assert len(tops) == 1, f"the header's links wrap onto {len(tops)} rows at 390 px"
     # Signing out is on the account page on a phone.
-    expect(page.get_by_role("main").get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("button", name="Sign out", exact=True)).to_be_visible()
     assert not scrolls_sideways(page)
     check_page(page, nu_checker, "account page on a phone")
 

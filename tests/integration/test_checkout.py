@@ -68,7 +68,7 @@ def test_guest_pickup_as_soon_as_possible(client, checkout, shop):
     assert (order.subtotal, order.total, order.tax_included) == (Decimal("9.00"), Decimal("9.00"), Decimal("1.50"))
     assert order.is_asap and order.scheduled_for == FIXED_NOW + timedelta(minutes=30)
     assert db.session.get(SlotBooking, order.slot_start).orders_count == 1  # ASAP counts against capacity
-    assert [(l.name, l.quantity, l.unit_price) for l in order.lines] == [("Croissant", 2, Decimal("2.00")),
+    assert [(line.name, line.quantity, line.unit_price) for line in order.lines] == [("Croissant", 2, Decimal("2.00")),
                                                                           ("Sourdough loaf", 1, Decimal("5.00"))]
     assert [h.to_status for h in order.history] == [Status.PLACED]
     assert order.payment_method == "pay_at_pickup" and order.payment_status.value == "unpaid"
