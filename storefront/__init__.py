@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from .menu import bp as menu_bp
     from .orders import bp as orders_bp
     from .reservations import bp as reservations_bp
+    from .staff import bp as staff_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reservations_bp, url_prefix="/reservations")
     app.register_blueprint(checkout_bp, url_prefix="/checkout")
     app.register_blueprint(orders_bp, url_prefix="/orders")
+    app.register_blueprint(staff_bp, url_prefix="/staff")
 
 
 def register_error_handlers(app: Flask) -> None:
