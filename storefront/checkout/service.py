@@ -262,6 +262,10 @@ def _confirmation_email(order: Order, link: str, ctx: Context, when: str) -> str
             f"Follow your order, or cancel it while it is still just placed:\n{link}\n")
 
 
+PAUSED_MESSAGE = ("We are not taking online orders right now. Nothing has been ordered or charged; "
+                  "please try again a little later or call the shop.")
+
+
 def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
                 mail: Mail, payments: PaymentProvider | None = None) -> Placed:
     """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written)."""
@@ -270,6 +274,8 @@ def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key
         return Placed(existing, None, replayed=True)
     lines = _lines_to_order(session, cart, ctx)
     rules = slot_rules.get_rules(session)
+    if rules.orders_paused:
+        raise RuleViolation.on(FORM, PAUSED_MESSAGE)
     try:
         when = resolve_time(session, details, rules, ctx)
         pricing = price(session, details, lines, rules, ctx, lock=True)
