@@ -81,9 +81,11 @@ def check_day(book: Book, day: date, *, field_name: str = "date", allow_closed: 
         raise RuleViolation.on(field_name, f"We are closed on {_long_date(day)}{reason}. Choose another date.")
 
 
-def check_start(book: Book, start: datetime, party: int, *, field_name: str = "start") -> Slot:
+def check_start(book: Book, start: datetime, party: int, *, field_name: str = "start",
+                notice: bool = True) -> Slot:
     """The slot for `start` when a party could start then (free or not): on the grid, in
-    opening hours with time to finish, ahead by the minimum notice, within the horizon."""
+    opening hours with time to finish, ahead by the minimum notice (online only: staff taking a
+    walk-in or a call need none), within the horizon."""
     day = start.astimezone(book.tz).date()
     if start <= book.now:
         raise RuleViolation.on(field_name, "That time has passed. Choose a later time.")
@@ -93,7 +95,7 @@ def check_start(book: Book, start: datetime, party: int, *, field_name: str = "s
         raise RuleViolation.on(field_name, f"Choose one of the times we show: tables start every "
                                            f"{book.rules.slot_minutes} minutes while we are open, and "
                                            "the last seating leaves time for your meal before we close.")
-    if not book.in_notice(start):
+    if notice and not book.in_notice(start):
         raise RuleViolation.on(field_name, f"Online bookings need {_possessive(_span(book.rules.notice))} notice. "
                                            "For a table sooner, please call us.")
     return slot
@@ -278,18 +280,21 @@ def _commit_new(session: Session, reservation: Reservation, key: str, token: str
 
 
 def book(session: Session, *, start: datetime, party: int, guest: Guest, key: str, token: str, shop: Shop,
-         links: Links, now: datetime | None = None) -> Booked:
+         links: Links, now: datetime | None = None, staff_id: int | None = None, channel: str = "online") -> Booked:
     """Book a table for `party` at `start`, assigning the table automatically. A replayed form
-    (same `key`) returns the booking it made the first time."""
+    (same `key`) returns the booking it made the first time. Staff taking a phone call or a
+    walk-in (`staff_id` given) book under the same hours, day lock and pacing, but without the
+    online notice or party limit and with staff-only tables too; their booking is audited."""
     now = now or utcnow()
     existing = by_key(session, key)
     if existing is not None:
         return Booked(existing, None, replayed=True)
+    online = staff_id is None
     rules = load_rules(session)
-    check_party(rules, party, online=True)
+    check_party(rules, party, online=online)
     day = start.astimezone(shop.tz).date()
     book_ = load_book(session, rules, shop.tz, day, day, now)
-    slot = check_start(book_, start, party)
+    slot = check_start(book_, start, party, notice=online)
 
     lock_days(session, [day])
     existing = by_key(session, key)
@@ -298,7 +303,7 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
         return Booked(by_key(session, key), None, replayed=True)
     first, last = day_bounds(day, shop.tz)
     book_.occupancy = load_occupancy(session, first, last, rules.buffer)
-    placement = book_.placement(start, party)
+    placement = book_.placement(start, party, online_only=online)
     reservation = _new_reservation(status=ReservationStatus.CONFIRMED, start=start, party=party, rules=rules,
                                    tz=shop.tz, guest=guest, key=key, token=token)
     if placement is None or not _claim(session, reservation, placement, start, reservation.ends_at, party,
@@ -307,14 +312,23 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
         raise RuleViolation.on("start", f"Sorry, {emails.clock(slot, shop)} is no longer free for "
                                         f"{emails.guests(party)}. Please choose another time.")
     reservation.confirmed_at = now
-    _history(reservation, ReservationStatus.CONFIRMED, actor="diner", actor_id=guest.user_id, note="booked online")
+    if online:
+        _history(reservation, ReservationStatus.CONFIRMED, actor="diner", actor_id=guest.user_id, note="booked online")
+    else:
+        _history(reservation, ReservationStatus.CONFIRMED, actor="staff", actor_id=staff_id, note=f"booked {channel}")
     session.add(reservation)
+    if not online:
+        session.flush()
+        audit.record(session, actor_id=staff_id, action="reservation.booked", target_type="reservation",
+                     target_id=reservation.id, reference=reservation.reference, after="confirmed", channel=channel,
+                     party=party, tables=placement.name)
     # Whoever books from the waitlist is no longer waiting for that day.
     session.execute(sa.update(WaitlistEntry)
                     .where(WaitlistEntry.local_date == day, WaitlistEntry.email == reservation.email,
                            WaitlistEntry.status != WaitlistStatus.BOOKED)
                     .values(status=WaitlistStatus.BOOKED).execution_options(synchronize_session=False))
-    _send(session, reservation.email, emails.booked(reservation, shop, links, token, rules.cutoff))
+    if reservation.email:  # a walk-in may leave none
+        _send(session, reservation.email, emails.booked(reservation, shop, links, token, rules.cutoff))
     return _commit_new(session, reservation, key, token)
 
 
@@ -584,6 +598,29 @@ def notify_waitlist(session: Session, day: date, *, shop: Shop, links: Links, no
         entry.notified_at = now
         notified += 1
     return notified
+
+
+def offer_to_waitlist(session: Session, entry_id: int, *, shop: Shop, links: Links, now: datetime,
+                      actor_id: int | None) -> WaitlistEntry:
+    """Staff offer a waiting diner the free times in their window now (the same email the
+    automatic offer sends). Refused when they are no longer waiting or nothing fits."""
+    entry = session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.status != WaitlistStatus.WAITING:
+        raise RuleViolation.on(FORM, "That diner is no longer waiting: the list has changed. Nothing was sent.")
+    rules = load_rules(session)
+    book_ = load_book(session, rules, shop.tz, entry.local_date, entry.local_date, now)
+    free = [s for s in book_.free_slots(entry.local_date, entry.party_size)
+            if _in_window(s, entry.window_start, entry.window_end)]
+    if not free:
+        raise RuleViolation.on(FORM, f"No table for {emails.guests(entry.party_size)} is free in "
+                                     f"{_possessive(entry.name)} window. Nothing was sent.")
+    _send(session, entry.email, emails.waitlist_offer(entry, free[:3], shop, links))
+    entry.status = WaitlistStatus.NOTIFIED
+    entry.notified_at = now
+    audit.record(session, actor_id=actor_id, action="waitlist.offered", target_type="waitlist", target_id=entry.id,
+                 before="waiting", after="notified", times=[s.start.isoformat() for s in free[:3]])
+    session.commit()
+    return entry
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,16 +2,24 @@
 changed block (htmx) or a redirect. Access is checked for the whole blueprint in `access`."""
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from datetime import timedelta
+
+from flask import abort, flash, request, url_for
 
 from ..checkout.slots import get_rules
 from ..core.htmx import is_htmx, redirect_to, render
-from ..core.rules import RuleViolation, populate_errors
+from ..core.rules import FORM, RuleViolation, populate_errors
+from ..core.security import new_token
+from ..core.slots import local_instant
 from ..extensions import db
 from ..orders.models import Order
+from ..reservations import service as reservation_service
+from ..reservations.context import email_links
 from ..store.current import request_context
-from . import bp, service
-from .forms import CancelOrderForm, LeadTimeForm, MoveForm, PauseForm
+from . import bookings, bp, service
+from .forms import (
+    CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm, PauseForm, WalkInForm,
+)
 
 
 def _order_or_404(number: str) -> Order:
@@ -47,7 +55,7 @@ def _after_action(message: str):
 
 
 def _refused(violation: RuleViolation):
-    return _board_page(status=422, error=" ".join(message for _, message in violation.reasons))
+    return _board_page(status=422, error=_words(violation))
 
 
 @bp.post("/orders/<number>/move")
@@ -115,3 +123,126 @@ def lead_time():
 @bp.get("/")
 def dashboard():
     return render("staff/dashboard.html")
+
+
+# --- the reservation book -------------------------------------------------------------------
+
+def _day(value: str | None):
+    form = DayForm(request.args)
+    ctx = request_context()
+    today = ctx.now.astimezone(ctx.tz).date()
+    if not form.validate() or form.date.data is None:
+        return today, form, (form.date.errors[0] if form.date.errors else None)
+    return form.date.data, form, None
+
+
+def _book_page(day, *, status: int = 200, error: str | None = None, walk_in: WalkInForm | None = None,
+               day_form: DayForm | None = None):
+    ctx = request_context()
+    walk_in = walk_in or WalkInForm(formdata=None)
+    walk_in.fill_key()
+    return render("staff/reservations.html", "book", status=status, book=bookings.day_book(db.session, day, ctx.shop),
+                  day=day, error=error, walk_in=walk_in, day_form=day_form or DayForm(data={"date": day}),
+                  mark_form=MarkForm(), marks_for=bookings.marks_for, mark_words=bookings.MARK_WORDS,
+                  prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
+
+
+@bp.get("/reservations")
+def reservations():
+    day, form, error = _day(request.args.get("date"))
+    return _book_page(day, status=422 if error else 200, error=error, day_form=form if error else None)
+
+
+def _booking_or_404(reference: str):
+    reservation = bookings.find(db.session, reference)
+    if reservation is None:
+        abort(404)
+    return reservation
+
+
+def _book_after(day, message: str):
+    flash(message, "success")
+    return redirect_to(url_for("staff.reservations", date=day.isoformat()))
+
+
+@bp.post("/reservations/<reference>/mark")
+def mark_booking(reference: str):
+    reservation = _booking_or_404(reference)
+    form = MarkForm()
+    ctx = request_context()
+    try:
+        if not form.validate_on_submit():
+            raise RuleViolation.on(FORM, "That form was incomplete. Nothing was changed.")
+        reservation = bookings.mark(db.session, reservation, form.to.data, form.seen.data, shop=ctx.shop,
+                                    links=email_links(), actor_id=ctx.user_id, now=ctx.now)
+    except RuleViolation as violation:
+        return _book_page(reservation.local_date, status=422, error=_words(violation))
+    return _book_after(reservation.local_date, f"{reservation.reference} ({reservation.name}): "
+                                               f"{reservation.status.label.lower()}.")
+
+
+@bp.post("/reservations/<reference>/decide")
+def decide_request(reference: str):
+    reservation = _booking_or_404(reference)
+    form = DecideForm()
+    ctx = request_context()
+    try:
+        if not form.validate_on_submit() or form.decision.data not in ("accept", "decline"):
+            raise RuleViolation.on(FORM, "That form was incomplete. Nothing was changed.")
+        reservation = bookings.decide(db.session, reservation, form.decision.data == "accept", form.seen.data,
+                                      shop=ctx.shop, links=email_links(), actor_id=ctx.user_id, now=ctx.now)
+    except RuleViolation as violation:
+        return _book_page(reservation.local_date, status=422, error=_words(violation))
+    word = "accepted: tables " + ", ".join(c.table.name for c in reservation.active_claims) \
+        if reservation.status.value == "confirmed" else "declined"
+    return _book_after(reservation.local_date, f"Request {reservation.reference} ({reservation.name}) {word}. "
+                                               "The diner has been emailed.")
+
+
+@bp.post("/reservations/walk-in")
+def walk_in():
+    day, _, error = _day(request.args.get("date"))
+    form = WalkInForm()
+    ctx = request_context()
+    if error:
+        return _book_page(day, status=422, error=error)
+    if form.validate_on_submit():
+        guest = reservation_service.Guest(name=form.name.data, email=form.email.data or "",
+                                          phone=form.phone.data or "")
+        try:
+            booked = reservation_service.book(
+                db.session, start=local_instant(day, form.time.data, ctx.tz), party=form.party.data, guest=guest,
+                key=form.key.data, token=new_token(), shop=ctx.shop, links=email_links(), now=ctx.now,
+                staff_id=ctx.user_id, channel=form.channel.data)
+        except RuleViolation as violation:
+            populate_errors(form, _to_time_field(violation))
+        else:
+            r = booked.reservation
+            tables = ", ".join(c.table.name for c in r.active_claims)
+            return _book_after(day, f"Booked {r.reference}: {r.name}, {r.party_size} guests"
+                                    f"{', table ' + tables if tables else ''}.")
+    return _book_page(day, status=422, walk_in=form)
+
+
+def _to_time_field(violation: RuleViolation) -> RuleViolation:
+    """The booking service names the start; on this form the start is the time field."""
+    return RuleViolation([("time" if name == "start" else name, message) for name, message in violation.reasons])
+
+
+@bp.post("/reservations/waitlist/<int:entry_id>/offer")
+def offer_table(entry_id: int):
+    day, _, _ = _day(request.args.get("date"))
+    form = OfferForm()
+    ctx = request_context()
+    try:
+        if not form.validate_on_submit():
+            raise RuleViolation.on(FORM, "That form was incomplete. Nothing was sent.")
+        entry = reservation_service.offer_to_waitlist(db.session, entry_id, shop=ctx.shop, links=email_links(),
+                                                      now=ctx.now, actor_id=ctx.user_id)
+    except RuleViolation as violation:
+        return _book_page(day, status=422, error=_words(violation))
+    return _book_after(entry.local_date, f"{entry.name} has been emailed the free times.")
+
+
+def _words(violation: RuleViolation) -> str:
+    return " ".join(message for _, message in violation.reasons)
