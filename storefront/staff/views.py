@@ -17,6 +17,7 @@ from ..reservations import service as reservation_service
 from ..reservations.context import email_links
 from ..store.current import request_context
 from . import bookings, bp, service
+from . import dashboard as dashboard_figures
 from .forms import (
     CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm, PauseForm, WalkInForm,
 )
@@ -122,7 +123,9 @@ def lead_time():
 
 @bp.get("/")
 def dashboard():
-    return render("staff/dashboard.html")
+    ctx = request_context()
+    return render("staff/dashboard.html", figures=dashboard_figures.figures(db.session, ctx),
+                  today=ctx.now.astimezone(ctx.tz).date())
 
 
 # --- the reservation book -------------------------------------------------------------------
