@@ -71,3 +71,13 @@ class WalkInForm(PostForm):
 
 class DayForm(QueryForm):
     date = StrictDateField("Day", message=DATE_MESSAGE, validators=[Optional()])
+
+
+class AuditFilterForm(QueryForm):
+    action = SelectField("Action", choices=[], validate_choice=False)
+    target_type = SelectField("Kind of record", choices=[], validate_choice=False)
+    target_id = StringField("Record (order number, booking id…)", filters=STRIP,
+                            validators=[Optional(), Length(max=64, message="Use at most 64 characters")])
+    since = StrictDateField("From", message=DATE_MESSAGE, validators=[Optional()])
+    until = StrictDateField("Until", message=DATE_MESSAGE, validators=[Optional()])
+    before = IntegerField(validators=[Optional()])

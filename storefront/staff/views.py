@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, flash, request, url_for
+from wtforms import SelectChoice
 
 from ..checkout.slots import get_rules
 from ..core.htmx import is_htmx, redirect_to, render
@@ -16,10 +17,10 @@ from ..orders.models import Order
 from ..reservations import service as reservation_service
 from ..reservations.context import email_links
 from ..store.current import request_context
-from . import bookings, bp, service
+from . import auditing, bookings, bp, service
 from . import dashboard as dashboard_figures
 from .forms import (
-    CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm, PauseForm, WalkInForm,
+    AuditFilterForm, CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm, PauseForm, WalkInForm,
 )
 
 
@@ -249,3 +250,23 @@ def offer_table(entry_id: int):
 
 def _words(violation: RuleViolation) -> str:
     return " ".join(message for _, message in violation.reasons)
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+@bp.get("/audit")
+def audit():
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    filters = auditing.Filters(
+        action=(form.action.data or "")[:64], target_type=(form.target_type.data or "")[:64],
+        target_id=form.target_id.data or "", since=form.since.data, until=form.until.data,
+        before_id=form.before.data if not form.before.errors else None) if valid else auditing.Filters()
+    found = auditing.search(db.session, filters, request_context())
+    form.action.choices = [SelectChoice("", "Any")] + [SelectChoice(a, a) for a in found.actions]
+    form.target_type.choices = [SelectChoice("", "Any")] + [SelectChoice(t, t) for t in found.target_types]
+    more = None
+    if found.next_before:
+        args = {k: v for k, v in request.args.items() if k != "before"}
+        more = url_for("staff.audit", **args, before=found.next_before)
+    return render("staff/audit.html", "results", status=200 if valid else 422, form=form, page=found, more=more)
