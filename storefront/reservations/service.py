@@ -696,7 +696,8 @@ def accept_request(session: Session, reference: str, *, shop: Shop, links: Links
     _history(reservation, ReservationStatus.CONFIRMED, from_status=ReservationStatus.REQUESTED, actor="staff",
              actor_id=actor_id, note=f"request accepted: {placement.name}")
     audit.record(session, actor_id=actor_id, action="reservation.request_accepted", target_type="reservation",
-                 target_id=reservation.id, reference=reservation.reference, tables=placement.name)
+                 target_id=reservation.id, reference=reservation.reference, tables=placement.name,
+                 before="requested", after="confirmed")
     _send(session, reservation.email, emails.request_accepted(reservation, shop, links, rules.cutoff))
     session.commit()
     return reservation
@@ -713,7 +714,8 @@ def decline_request(session: Session, reference: str, *, shop: Shop, links: Link
              note="request declined")
     reservation.cancelled_at = now
     audit.record(session, actor_id=actor_id, action="reservation.request_declined", target_type="reservation",
-                 target_id=reservation.id, reference=reservation.reference)
+                 target_id=reservation.id, reference=reservation.reference, before="requested",
+                 after="cancelled")
     _send(session, reservation.email, emails.request_declined(reservation, shop, links))
     session.commit()
     return reservation
@@ -745,7 +747,8 @@ def mark(session: Session, reference: str, to_status: ReservationStatus, *, shop
             reservation.cancelled_at = now
             _send(session, reservation.email, emails.cancelled(reservation, shop, links))
     audit.record(session, actor_id=actor_id, action=f"reservation.{to_status.value}", target_type="reservation",
-                 target_id=reservation.id, reference=reservation.reference, previous=from_status.value)
+                 target_id=reservation.id, reference=reservation.reference, before=from_status.value,
+                 after=to_status.value)
     session.flush()
     if to_status != ReservationStatus.SEATED:
         notify_waitlist(session, reservation.local_date, shop=shop, links=links, now=now)
