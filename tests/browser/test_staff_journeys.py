@@ -110,8 +110,8 @@ def test_seat_and_complete_a_booking_and_accept_a_request(page: Page, live_serve
     expect(page.get_by_text("No requests are waiting.")).to_be_visible()
 
     # A walk-in outside opening hours: a clear message beside the field, nothing booked.
-    page.get_by_label("Time").fill("23:30")
-    page.get_by_label("Number of guests").fill("2")
+    page.get_by_label("Time", exact=True).fill("23:30")
+    page.get_by_label("Number of guests", exact=True).fill("2")
     page.get_by_label("Name", exact=True).fill("Late Walker")
     page.get_by_role("button", name="Book table").click()
     expect(page.locator("#time-error")).to_contain_text("Choose one of the times we show")
