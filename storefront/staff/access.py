@@ -47,5 +47,6 @@ def expire_idle_staff():
 
 @user_logged_in.connect
 def _stamp_sign_in(app, user, **extra):
-    if user.is_staff:
-        session[LAST_SEEN] = time.time()
+    # Stamped for everyone (a customer's stamp is never read): the user handed in may be the
+    # current_user proxy itself, which must not be touched while it is being replaced.
+    session[LAST_SEEN] = time.time()
