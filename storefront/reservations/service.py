@@ -666,10 +666,26 @@ def pending_requests(session: Session) -> list[Reservation]:
                                 .order_by(Reservation.starts_at)))
 
 
+def free_placements(book_: Book, reservation: Reservation) -> list:
+    """Every table or combination (staff-only ones too) that could seat this request at its
+    time, best first: the first is what accepting without a choice assigns."""
+    start, end, buffer = reservation.starts_at, reservation.ends_at, book_.rules.buffer
+    return [p for p in book_.floor.placements_for(reservation.party_size, online_only=False)
+            if all(book_.occupancy.table_free(t, start, end, buffer) for t in p.table_ids)]
+
+
+def request_options(session: Session, reservation: Reservation, *, shop: Shop, now: datetime | None = None) -> list:
+    """The free placements for a request, read without the lock (for the staff's choice)."""
+    rules = load_rules(session)
+    return free_placements(load_book(session, rules, shop.tz, reservation.local_date, reservation.local_date,
+                                     now or utcnow()), reservation)
+
+
 def accept_request(session: Session, reference: str, *, shop: Shop, links: Links, actor_id: int | None = None,
-                   now: datetime | None = None) -> Reservation:
+                   now: datetime | None = None, choice: str | None = None) -> Reservation:
     """Confirm a large party's request: tables are assigned under the day's lock from every
-    table and combination (staff-only ones too); pacing is the staff's call."""
+    table and combination (staff-only ones too) — the staff's `choice` (a table or combination
+    name) if it is free then, else the best free one; pacing is the staff's call."""
     now = now or utcnow()
     rules = load_rules(session)
     found = _by_reference(session, reference)
@@ -684,8 +700,12 @@ def accept_request(session: Session, reference: str, *, shop: Shop, links: Links
     first, last = day_bounds(reservation.local_date, shop.tz)
     book_ = load_book(session, rules, shop.tz, reservation.local_date, reservation.local_date, now)
     book_.occupancy = load_occupancy(session, first, last, rules.buffer)
-    placement = book_.placement(reservation.starts_at, reservation.party_size, online_only=False,
-                                enforce_pacing=False)
+    free = free_placements(book_, reservation)
+    placement = next((p for p in free if p.name == choice), None) if choice else (free[0] if free else None)
+    if choice and placement is None:
+        session.rollback()
+        raise RuleViolation.on("tables", f"{choice} is not free for {reservation.party_size} then any more. "
+                                         "Choose another.")
     if placement is None:
         session.rollback()
         raise RuleViolation.on(FORM, f"No table or combination seating {reservation.party_size} is free then.")

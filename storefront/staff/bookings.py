@@ -133,7 +133,11 @@ def mark(session: Session, reservation: Reservation, to: str | None, seen: str |
 
 
 def decide(session: Session, reservation: Reservation, accept: bool, seen: str | None, *, shop: Shop,
-           links: Links, actor_id: int, now: datetime) -> Reservation:
+           links: Links, actor_id: int, now: datetime, choice: str | None = None) -> Reservation:
+    """Accept (the chosen tables, or the suggested ones) or decline a large-party request."""
     _check_unchanged(reservation, seen)
-    action = reservations.accept_request if accept else reservations.decline_request
-    return action(session, reservation.reference, shop=shop, links=links, actor_id=actor_id, now=now)
+    if not accept:
+        return reservations.decline_request(session, reservation.reference, shop=shop, links=links,
+                                            actor_id=actor_id, now=now)
+    return reservations.accept_request(session, reservation.reference, shop=shop, links=links, actor_id=actor_id,
+                                       now=now, choice=choice)

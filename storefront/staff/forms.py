@@ -2,7 +2,7 @@
 change made meanwhile by someone else is noticed instead of overwritten."""
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TelField, TextAreaField
+from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ..core.fields import NAME_VALIDATORS, STRIP
@@ -41,6 +41,12 @@ class MarkForm(PostForm):
 class DecideForm(PostForm):
     decision = HiddenField()
     seen = HiddenField()
+
+
+class AcceptForm(PostForm):
+    seen = HiddenField()
+    tables = RadioField("Tables", choices=[], validate_choice=False,
+                        validators=[InputRequired("Choose the tables for this party")])
 
 
 class OfferForm(PostForm):

@@ -20,7 +20,7 @@ from ..store.current import request_context
 from . import auditing, bookings, bp, service
 from . import dashboard as dashboard_figures
 from .forms import (
-    AuditFilterForm, CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm, PauseForm, WalkInForm,
+    AcceptForm, AuditFilterForm, CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm, PauseForm, WalkInForm,
 )
 
 
@@ -197,10 +197,44 @@ def decide_request(reference: str):
                                       shop=ctx.shop, links=email_links(), actor_id=ctx.user_id, now=ctx.now)
     except RuleViolation as violation:
         return _book_page(reservation.local_date, status=422, error=_words(violation))
-    word = "accepted: tables " + ", ".join(c.table.name for c in reservation.active_claims) \
-        if reservation.status.value == "confirmed" else "declined"
-    return _book_after(reservation.local_date, f"Request {reservation.reference} ({reservation.name}) {word}. "
+    if reservation.status.value == "confirmed":
+        return _book_after(reservation.local_date, _accepted_words(reservation))
+    return _book_after(reservation.local_date, f"Request {reservation.reference} ({reservation.name}) declined. "
                                                "The diner has been emailed.")
+
+
+@bp.route("/reservations/<reference>/accept", methods=["GET", "POST"])
+def accept_request(reference: str):
+    """Accept a large-party request with the tables the staff choose (the suggestion preselected)."""
+    reservation = _booking_or_404(reference)
+    ctx = request_context()
+    options = reservation_service.request_options(db.session, reservation, shop=ctx.shop, now=ctx.now) \
+        if reservation.status.value == "requested" else []
+    form = AcceptForm(data={"seen": reservation.status.value, "tables": options[0].name if options else None})
+    form.tables.choices = [SelectChoice(p.name, _placement_words(p)) for p in options]
+    if form.validate_on_submit():
+        try:
+            reservation = bookings.decide(db.session, reservation, True, form.seen.data, shop=ctx.shop,
+                                          links=email_links(), actor_id=ctx.user_id, now=ctx.now,
+                                          choice=form.tables.data)
+        except RuleViolation as violation:
+            populate_errors(form, violation)
+        else:
+            return _book_after(reservation.local_date, _accepted_words(reservation))
+    status = 422 if form.is_submitted() else 200
+    return render("staff/accept_request.html", status=status, reservation=reservation, form=form,
+                  has_options=bool(options))
+
+
+def _placement_words(placement) -> str:
+    seats = placement.combination or placement.tables[0]
+    joined = f" ({' + '.join(t.name for t in placement.tables)})" if placement.combination else ""
+    return f"{placement.name}{joined}, {seats.min_seats}–{seats.max_seats} seats, {placement.tables[0].area}"
+
+
+def _accepted_words(reservation) -> str:
+    tables = ", ".join(c.table.name for c in reservation.active_claims)
+    return f"Request {reservation.reference} ({reservation.name}) accepted: tables {tables}. The diner has been emailed."
 
 
 @bp.post("/reservations/walk-in")

@@ -105,7 +105,10 @@ def test_seat_and_complete_a_booking_and_accept_a_request(page: Page, live_serve
     expect(page.get_by_text(f"{booking} (Kim Lovelace): completed.")).to_be_visible()
     expect(row).to_contain_text("Completed")
 
-    page.get_by_role("button", name=f"Accept request {request}").click()
+    page.get_by_role("link", name=f"Choose tables… for request {request}").click()
+    expect(page.get_by_role("radio", name=re.compile("^T9"))).to_be_checked()
+    check_page(page, nu_checker, "accept a request")
+    page.get_by_role("button", name="Accept and email the diner").click()
     expect(page.get_by_text(f"Request {request} (Office party) accepted: tables T9.")).to_be_visible()
     expect(page.get_by_text("No requests are waiting.")).to_be_visible()
 

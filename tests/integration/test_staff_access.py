@@ -12,19 +12,23 @@ from storefront.accounts.models import Role
 from storefront.core.audit import AuditEntry
 from storefront.extensions import db
 from storefront.orders.models import Order, Status
+from storefront.reservations.models import ReservationStatus
 from storefront.staff.access import LAST_SEEN
 from tests.support.builders import PASSWORD, make_user
 from tests.support.html import csrf_from
 from tests.support.orders import make_order
+from tests.support.reservations import future_day, local, make_reservation
 
 
-def staff_urls(app, number: str) -> list[tuple[str, str]]:
-    """Every (method, path) under /staff, with any <number> filled with a real order's number."""
+def staff_urls(app, number: str, reference: str = "NOPE") -> list[tuple[str, str]]:
+    """Every (method, path) under /staff, with <number> and <reference> filled with a real
+    order's number and a real booking's reference."""
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff"):
             continue
         path = re.sub(r"<(?:[^:>]+:)?number>", number, rule.rule)
+        path = re.sub(r"<(?:[^:>]+:)?reference>", reference, path)
         path = re.sub(r"<(?:int:)?[^>]+>", "1", path)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((method, path))
@@ -36,6 +40,11 @@ def placed(app_ctx):
     make_user("cust@example.com")
     make_user("staff@example.com", role=Role.STAFF)
     return make_order().number
+
+
+@pytest.fixture
+def requested(app_ctx):
+    return make_reservation(local(future_day(2), "19:00"), 10, [], status=ReservationStatus.REQUESTED)[0].reference
 
 
 def test_the_blueprint_has_routes_to_check(app, placed):
@@ -67,9 +76,9 @@ def test_every_staff_route_refuses_a_customer_and_nothing_changes(app, client, a
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
-def test_every_staff_get_route_opens_for_staff(app, client, auth, placed):
+def test_every_staff_get_route_opens_for_staff(app, client, auth, placed, requested):
     auth.login("staff@example.com", PASSWORD)
-    for method, path in staff_urls(app, placed):
+    for method, path in staff_urls(app, placed, requested):
         if method == "GET":
             assert client.get(path).status_code == 200, path
 

@@ -3,6 +3,7 @@ cancel, large-party requests, phone and walk-in bookings under the booking rules
 offer — and refusals that change nothing."""
 from __future__ import annotations
 
+import re
 from datetime import time
 
 import pytest
@@ -198,3 +199,26 @@ def test_offer_a_free_table_to_the_waitlist(client, room):
                         data={"csrf_token": token(client)})
     assert again.status_code == 422 and "no longer waiting" in again.get_data(as_text=True)
     assert count(OutboxMessage) == 1
+
+
+def test_staff_can_choose_the_tables_when_accepting_a_request(client, room, app_ctx):
+    from tests.support.reservations import make_combination
+    make_combination("T1+T2", [room["T1"], room["T2"]], 5, 10)
+    request, _ = make_reservation(local(DAY, "18:00"), 6, [], status=ReservationStatus.REQUESTED)
+    html = client.get(f"/staff/reservations/{request.reference}/accept").get_data(as_text=True)
+    # T9 (staff-only, 6–12) is the suggestion, checked; the combination is offered too.
+    assert re.search(r'<input checked [^>]*value="T9"', html) and 'value="T1+T2"' in html
+    response = client.post(f"/staff/reservations/{request.reference}/accept",
+                           data={"csrf_token": csrf_from(html), "seen": "requested", "tables": "T1+T2"})
+    assert response.status_code == 303
+    assert sorted(c.table_id for c in active_claims()) == sorted([room["T1"].id, room["T2"].id])
+
+
+def test_a_chosen_table_taken_meanwhile_is_refused_and_nothing_is_assigned(client, room):
+    request, _ = make_reservation(local(DAY, "18:00"), 6, [], status=ReservationStatus.REQUESTED)
+    html = client.get(f"/staff/reservations/{request.reference}/accept").get_data(as_text=True)
+    make_reservation(local(DAY, "18:00"), 8, [room["T9"]])  # someone else takes T9 first
+    response = client.post(f"/staff/reservations/{request.reference}/accept",
+                           data={"csrf_token": csrf_from(html), "seen": "requested", "tables": "T9"})
+    assert response.status_code == 422 and "T9 is not free for 6 then any more" in response.get_data(as_text=True)
+    assert status_of(request.reference) == ReservationStatus.REQUESTED and count(OutboxMessage) == 0
