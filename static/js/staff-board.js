@@ -41,10 +41,10 @@
     }
     if (board) {
       check(board);
-      // Each refresh replaces the whole board, carrying the newest order's id.
-      document.body.addEventListener("htmx:afterSwap", function () {
-        var fresh = document.getElementById("board");
-        if (fresh) { check(fresh); }
+      // Each refresh replaces the whole board (outerHTML), carrying the newest order's id;
+      // htmx announces the new element with htmx:load (the old one is detached by then).
+      document.body.addEventListener("htmx:load", function (event) {
+        if (event.target.id === "board") { check(event.target); }
       });
     }
     document.querySelectorAll("[data-print]").forEach(function (button) {

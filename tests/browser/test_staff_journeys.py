@@ -155,3 +155,28 @@ def test_the_customer_page_follows_the_board_live(browser, base_url, live_server
     with db_data() as session:
         subjects = session.scalars(sa.select(OutboxMessage.subject)).all()
     assert [s.split(" – ")[0] for s in subjects if "confirmed" in s] == [f"Order {number} confirmed"]
+
+
+def test_the_board_refreshes_itself_keeps_focus_and_flags_a_new_order(browser, base_url, live_server, db_data):
+    """JavaScript on: the board's poll brings in a new order, flashes the board, and leaves the
+    operator's keyboard focus on the button it was on."""
+    with db_data():
+        make_store()
+        make_user("staff@example.com", role=Role.STAFF)
+        first = make_order().number
+    page = browser.new_context(base_url=base_url).new_page()
+    try:
+        sign_in(page)
+        page.goto("/staff/orders")
+        button = page.get_by_role("button", name=f"Confirm order {first}")
+        button.focus()
+        with db_data():
+            second = make_order().number
+        with page.expect_response(lambda r: r.url.endswith("/staff/orders") and r.request.method == "GET"
+                                  and r.request.headers.get("hx-request") == "true", timeout=30_000):
+            pass
+        expect(page.get_by_role("heading", name=re.compile(second))).to_be_visible()
+        expect(page.locator("#board")).to_have_class(re.compile("board--new"))
+        expect(page.get_by_role("button", name=f"Confirm order {first}")).to_be_focused()
+    finally:
+        page.context.close()
