@@ -2,7 +2,9 @@
 change made meanwhile by someone else is noticed instead of overwritten."""
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TelField, TextAreaField
+from wtforms import (
+    EmailField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TelField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from ..core.fields import NAME_VALIDATORS, STRIP
@@ -56,7 +58,8 @@ class OfferForm(PostForm):
 class WalkInForm(PostForm):
     """A booking taken by phone or at the door, for the day the book shows."""
 
-    channel = SelectField("Taken", choices=[SelectChoice("walk-in", "At the door (walk-in)"), SelectChoice("by phone", "By phone")],
+    channel = SelectField("Taken", choices=[SelectChoice("walk-in", "At the door (walk-in)"),
+                                            SelectChoice("by phone", "By phone")],
                           default="walk-in", validate_choice=True)
     time = LenientTimeField("Time", message="Enter a time like 19:30",
                             validators=[InputRequired("Enter the time the table is for")])

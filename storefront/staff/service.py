@@ -4,7 +4,7 @@ audit row (who, what, before, after) in the same transaction as the change it re
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -45,7 +45,6 @@ class Board:
     latest_id: int  # the newest order's id: the page compares it to spot a new order
     fresh_since: datetime
     more: bool = False
-    rules: OrderingRules | None = field(default=None)
 
 
 def next_step(order: Order) -> Status | None:

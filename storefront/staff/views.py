@@ -20,7 +20,8 @@ from ..store.current import request_context
 from . import auditing, bookings, bp, service
 from . import dashboard as dashboard_figures
 from .forms import (
-    AcceptForm, AuditFilterForm, CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm, PauseForm, WalkInForm,
+    AcceptForm, AuditFilterForm, CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm,
+    PauseForm, WalkInForm,
 )
 
 
@@ -131,7 +132,8 @@ def dashboard():
 
 # --- the reservation book -------------------------------------------------------------------
 
-def _day(value: str | None):
+def _day():
+    """The day the book shows (`?date=`), today by default; with the message when it is no date."""
     form = DayForm(request.args)
     ctx = request_context()
     today = ctx.now.astimezone(ctx.tz).date()
@@ -153,7 +155,7 @@ def _book_page(day, *, status: int = 200, error: str | None = None, walk_in: Wal
 
 @bp.get("/reservations")
 def reservations():
-    day, form, error = _day(request.args.get("date"))
+    day, form, error = _day()
     return _book_page(day, status=422 if error else 200, error=error, day_form=form if error else None)
 
 
@@ -234,12 +236,13 @@ def _placement_words(placement) -> str:
 
 def _accepted_words(reservation) -> str:
     tables = ", ".join(c.table.name for c in reservation.active_claims)
-    return f"Request {reservation.reference} ({reservation.name}) accepted: tables {tables}. The diner has been emailed."
+    return (f"Request {reservation.reference} ({reservation.name}) accepted: tables {tables}. "
+            "The diner has been emailed.")
 
 
 @bp.post("/reservations/walk-in")
 def walk_in():
-    day, _, error = _day(request.args.get("date"))
+    day, _, error = _day()
     form = WalkInForm()
     ctx = request_context()
     if error:
@@ -269,7 +272,7 @@ def _to_time_field(violation: RuleViolation) -> RuleViolation:
 
 @bp.post("/reservations/waitlist/<int:entry_id>/offer")
 def offer_table(entry_id: int):
-    day, _, _ = _day(request.args.get("date"))
+    day, _, _ = _day()
     form = OfferForm()
     ctx = request_context()
     try:

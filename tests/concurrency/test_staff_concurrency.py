@@ -45,7 +45,8 @@ def test_two_staff_confirm_the_same_order_at_once_one_wins_the_other_is_told(pg_
     statuses = sorted(status for status, _ in results)
     assert statuses == [200, 422]
     loser_page = next(page for status, page in results if status == 422)
-    assert "has just been changed by someone else" in loser_page or "has changed since this page was loaded" in loser_page
+    assert ("has just been changed by someone else" in loser_page
+            or "has changed since this page was loaded" in loser_page)
     db.session.expire_all()
     assert db.session.scalar(sa.select(Order.status).where(Order.id == order.id)) == Status.CONFIRMED
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OrderStatusChange)
