@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from .reservations import bp as reservations_bp
     from .reviews import bp as reviews_bp
     from .store.views import bp as store_bp
+    from .staff import bp as staff_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         from .demo.views import bp as dev_bp
 
         app.register_blueprint(dev_bp, url_prefix="/dev")
+    app.register_blueprint(staff_bp, url_prefix="/staff")
 
 
 def register_error_handlers(app: Flask) -> None:

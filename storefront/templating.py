@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
+from .checkout.slots import get_rules
+from .extensions import db
 from .menu.models import ALLERGENS, DIETS
 from .menu.service import stock_state
 from .store.current import current_open_state, current_store, local_date, local_datetime, local_time, money
@@ -26,6 +29,15 @@ def sign_in_url() -> str:
     return url_for("accounts.login", next=back)
 
 
+def orders_paused() -> bool:
+    """The staff's pause switch, for the menu and checkout (read only by the pages that ask)."""
+    try:
+        return get_rules(db.session).orders_paused
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, local_datetime=local_datetime,
                                  local_time=local_time, local_date=local_date)
@@ -45,4 +57,5 @@ def init_templating(app: Flask) -> None:
             "diet_labels": DIETS,
             "stock_state": stock_state,
             "allergen_labels": ALLERGENS,
+            "orders_paused": orders_paused,
         }

@@ -28,6 +28,9 @@ class OrderingRules(TimestampMixin, db.Model):
     days_ahead: Mapped[int] = mapped_column(default=7, nullable=False)
     cancel_minutes: Mapped[int] = mapped_column(default=60, nullable=False)  # before the order's time
     tax_rate: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), default=Decimal("20.00"), nullable=False)
+    # The staff's switch on the order board: while on, the menu and checkout say so and no order
+    # is placed online.
+    orders_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), nullable=False)
 
 
 class DeliveryZone(db.Model):

@@ -284,6 +284,10 @@ class _NumberTaken(Exception):
 NUMBER_ATTEMPTS = 3
 
 
+PAUSED_MESSAGE = ("We are not taking online orders right now. Nothing has been ordered or charged; "
+                  "please try again a little later or call the shop.")
+
+
 def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
                 mail: Mail, payments: PaymentProvider | None = None) -> Placed:
     """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written).
@@ -303,6 +307,8 @@ def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key
         return Placed(existing, None, replayed=True)
     lines = _lines_to_order(session, cart, ctx)
     rules = slot_rules.get_rules(session)
+    if rules.orders_paused:
+        raise RuleViolation.on(FORM, PAUSED_MESSAGE)
     number, order = new_order_number(), None
     try:
         when = resolve_time(session, details, rules, ctx)

@@ -13,6 +13,11 @@ from .time import utcnow
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_log"
+    # The staff's audit page reads one entity's story, or one kind of action over a time range.
+    __table_args__ = (
+        sa.Index("ix_audit_log_target", "target_type", "target_id"),
+        sa.Index("ix_audit_log_action_created_at", "action", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True, nullable=False)

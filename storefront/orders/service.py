@@ -9,7 +9,9 @@ The allowed moves (`TRANSITIONS`):
 
 Every move is one conditional UPDATE on the status it comes from (so two staff members, or a
 customer and the kitchen, cannot both move the same order) and appends a history row (from, to,
-who, when, note). Cancelling gives back the stock, the slot place and the promo use."""
+who, when, note). Cancelling gives back the stock, the slot place and the promo use. The customer
+is emailed (through the outbox, in the same transaction) when the news is theirs to act on:
+confirmed, ready to collect, out for delivery, cancelled."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -66,7 +68,9 @@ def change_status(session: Session, order: Order, to: Status, actor: int | None,
     _move(session, order, from_status, to, actor, note, ctx)
     if to == Status.CANCELLED:
         _give_back(session, order)
-        _tell_cancelled(session, order, ctx)
+        _tell_cancelled(session, order, ctx, reason=note if actor is not None and actor != order.user_id else "")
+    elif to in STATUS_NEWS:
+        _tell(session, order, to, ctx)
     if to == Status.COMPLETED:
         for hook in ON_COMPLETED:
             hook(session, order)
@@ -106,9 +110,24 @@ def _give_back(session: Session, order: Order) -> None:
         session.execute(sa.delete(PromoRedemption).where(PromoRedemption.order_id == order.id))
 
 
-def _tell_cancelled(session: Session, order: Order, ctx: Context) -> None:
+def _tell_cancelled(session: Session, order: Order, ctx: Context, *, reason: str = "") -> None:
     outbox.enqueue_template(session, to=order.customer_email, template="order_cancelled", order=order,
-                            subject=f"Order {order.number} cancelled – {ctx.shop.name}")
+                            reason=reason, subject=f"Order {order.number} cancelled – {ctx.shop.name}")
+
+
+# What the customer is told when the kitchen moves their order (subject, headline).
+STATUS_NEWS: dict[Status, tuple[str, str]] = {
+    Status.CONFIRMED: ("confirmed", "The shop has confirmed your order {number}."),
+    Status.READY: ("ready to collect", "Your order {number} is ready to collect."),
+    Status.OUT_FOR_DELIVERY: ("out for delivery", "Your order {number} is on its way to you."),
+}
+
+
+def _tell(session: Session, order: Order, to: Status, ctx: Context) -> None:
+    subject, line = STATUS_NEWS[to]
+    outbox.enqueue_template(session, to=order.customer_email, template="order_status", order=order,
+                            headline=line.format(number=order.number),
+                            subject=f"Order {order.number} {subject} – {ctx.shop.name}")
 
 
 # --- the customer's own actions ------------------------------------------------------------

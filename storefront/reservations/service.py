@@ -82,9 +82,11 @@ def check_day(book: Book, day: date, *, field_name: str = "date", allow_closed: 
         raise RuleViolation.on(field_name, f"We are closed on {_long_date(day)}{reason}. Choose another date.")
 
 
-def check_start(book: Book, start: datetime, party: int, *, field_name: str = "start") -> Slot:
+def check_start(book: Book, start: datetime, party: int, *, field_name: str = "start",
+                notice: bool = True) -> Slot:
     """The slot for `start` when a party could start then (free or not): on the grid, in
-    opening hours with time to finish, ahead by the minimum notice, within the horizon."""
+    opening hours with time to finish, ahead by the minimum notice (online only: staff taking a
+    walk-in or a call need none), within the horizon."""
     day = start.astimezone(book.tz).date()
     if start <= book.now:
         raise RuleViolation.on(field_name, "That time has passed. Choose a later time.")
@@ -94,7 +96,7 @@ def check_start(book: Book, start: datetime, party: int, *, field_name: str = "s
         raise RuleViolation.on(field_name, f"Choose one of the times we show: tables start every "
                                            f"{book.rules.slot_minutes} minutes while we are open, and "
                                            "the last seating leaves time for your meal before we close.")
-    if not book.in_notice(start):
+    if notice and not book.in_notice(start):
         raise RuleViolation.on(field_name, f"Online bookings need {_possessive(_span(book.rules.notice))} notice. "
                                            "For a table sooner, please call us.")
     return slot
@@ -278,18 +280,21 @@ def _commit_new(session: Session, reservation: Reservation, key: str, token: str
 
 
 def book(session: Session, *, start: datetime, party: int, guest: Guest, key: str, token: str, shop: Shop,
-         links: Links, now: datetime | None = None) -> Booked:
+         links: Links, now: datetime | None = None, staff_id: int | None = None, channel: str = "online") -> Booked:
     """Book a table for `party` at `start`, assigning the table automatically. A replayed form
-    (same `key`) returns the booking it made the first time."""
+    (same `key`) returns the booking it made the first time. Staff taking a phone call or a
+    walk-in (`staff_id` given) book under the same hours, day lock and pacing, but without the
+    online notice or party limit and with staff-only tables too; their booking is audited."""
     now = now or utcnow()
     existing = by_key(session, key)
     if existing is not None:
         return Booked(existing, None, replayed=True)
+    online = staff_id is None
     rules = load_rules(session)
-    check_party(rules, party, online=True)
+    check_party(rules, party, online=online)
     day = start.astimezone(shop.tz).date()
     book_ = load_book(session, rules, shop.tz, day, day, now)
-    slot = check_start(book_, start, party)
+    slot = check_start(book_, start, party, notice=online)
 
     lock_days(session, [day])
     existing = by_key(session, key)
@@ -298,7 +303,7 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
         return Booked(by_key(session, key), None, replayed=True)
     first, last = day_bounds(day, shop.tz)
     book_.occupancy = load_occupancy(session, first, last, rules.buffer)
-    placement = book_.placement(start, party)
+    placement = book_.placement(start, party, online_only=online)
     reservation = _new_reservation(status=ReservationStatus.CONFIRMED, start=start, party=party, rules=rules,
                                    tz=shop.tz, guest=guest, key=key, token=token)
     if placement is None or not _claim(session, reservation, placement, start, reservation.ends_at, party,
@@ -307,14 +312,23 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
         raise RuleViolation.on("start", f"Sorry, {emails.clock(slot, shop)} is no longer free for "
                                         f"{emails.guests(party)}. Please choose another time.")
     reservation.confirmed_at = now
-    _history(reservation, ReservationStatus.CONFIRMED, actor="diner", actor_id=guest.user_id, note="booked online")
+    if online:
+        _history(reservation, ReservationStatus.CONFIRMED, actor="diner", actor_id=guest.user_id, note="booked online")
+    else:
+        _history(reservation, ReservationStatus.CONFIRMED, actor="staff", actor_id=staff_id, note=f"booked {channel}")
     session.add(reservation)
+    if not online:
+        session.flush()
+        audit.record(session, actor_id=staff_id, action="reservation.booked", target_type="reservation",
+                     target_id=reservation.id, reference=reservation.reference, after="confirmed", channel=channel,
+                     party=party, tables=placement.name)
     # Whoever books from the waitlist is no longer waiting for that day.
     session.execute(sa.update(WaitlistEntry)
                     .where(WaitlistEntry.local_date == day, WaitlistEntry.email == reservation.email,
                            WaitlistEntry.status != WaitlistStatus.BOOKED)
                     .values(status=WaitlistStatus.BOOKED).execution_options(synchronize_session=False))
-    _send(session, reservation.email, emails.booked(reservation, shop, links, token, rules.cutoff))
+    if reservation.email:  # a walk-in may leave none
+        _send(session, reservation.email, emails.booked(reservation, shop, links, token, rules.cutoff))
     return _commit_new(session, reservation, key, token)
 
 
@@ -604,6 +618,29 @@ def notify_waitlist(session: Session, day: date, *, shop: Shop, links: Links, no
     return notified
 
 
+def offer_to_waitlist(session: Session, entry_id: int, *, shop: Shop, links: Links, now: datetime,
+                      actor_id: int | None) -> WaitlistEntry:
+    """Staff offer a waiting diner the free times in their window now (the same email the
+    automatic offer sends). Refused when they are no longer waiting or nothing fits."""
+    entry = session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.status != WaitlistStatus.WAITING:
+        raise RuleViolation.on(FORM, "That diner is no longer waiting: the list has changed. Nothing was sent.")
+    rules = load_rules(session)
+    book_ = load_book(session, rules, shop.tz, entry.local_date, entry.local_date, now)
+    free = [s for s in book_.free_slots(entry.local_date, entry.party_size)
+            if _in_window(s, entry.window_start, entry.window_end)]
+    if not free:
+        raise RuleViolation.on(FORM, f"No table for {emails.guests(entry.party_size)} is free in "
+                                     f"{_possessive(entry.name)} window. Nothing was sent.")
+    _send(session, entry.email, emails.waitlist_offer(entry, free[:3], shop, links))
+    entry.status = WaitlistStatus.NOTIFIED
+    entry.notified_at = now
+    audit.record(session, actor_id=actor_id, action="waitlist.offered", target_type="waitlist", target_id=entry.id,
+                 before="waiting", after="notified", times=[s.start.isoformat() for s in free[:3]])
+    session.commit()
+    return entry
+
+
 # --------------------------------------------------------------------------------------------
 # Reminders
 # --------------------------------------------------------------------------------------------
@@ -647,10 +684,26 @@ def pending_requests(session: Session) -> list[Reservation]:
                                 .order_by(Reservation.starts_at)))
 
 
+def free_placements(book_: Book, reservation: Reservation) -> list:
+    """Every table or combination (staff-only ones too) that could seat this request at its
+    time, best first: the first is what accepting without a choice assigns."""
+    start, end, buffer = reservation.starts_at, reservation.ends_at, book_.rules.buffer
+    return [p for p in book_.floor.placements_for(reservation.party_size, online_only=False)
+            if all(book_.occupancy.table_free(t, start, end, buffer) for t in p.table_ids)]
+
+
+def request_options(session: Session, reservation: Reservation, *, shop: Shop, now: datetime | None = None) -> list:
+    """The free placements for a request, read without the lock (for the staff's choice)."""
+    rules = load_rules(session)
+    return free_placements(load_book(session, rules, shop.tz, reservation.local_date, reservation.local_date,
+                                     now or utcnow()), reservation)
+
+
 def accept_request(session: Session, reference: str, *, shop: Shop, links: Links, actor_id: int | None = None,
-                   now: datetime | None = None) -> Reservation:
+                   now: datetime | None = None, choice: str | None = None) -> Reservation:
     """Confirm a large party's request: tables are assigned under the day's lock from every
-    table and combination (staff-only ones too); pacing is the staff's call."""
+    table and combination (staff-only ones too) — the staff's `choice` (a table or combination
+    name) if it is free then, else the best free one; pacing is the staff's call."""
     now = now or utcnow()
     rules = load_rules(session)
     found = _by_reference(session, reference)
@@ -665,8 +718,12 @@ def accept_request(session: Session, reference: str, *, shop: Shop, links: Links
     first, last = day_bounds(reservation.local_date, shop.tz)
     book_ = load_book(session, rules, shop.tz, reservation.local_date, reservation.local_date, now)
     book_.occupancy = load_occupancy(session, first, last, rules.buffer)
-    placement = book_.placement(reservation.starts_at, reservation.party_size, online_only=False,
-                                enforce_pacing=False)
+    free = free_placements(book_, reservation)
+    placement = next((p for p in free if p.name == choice), None) if choice else (free[0] if free else None)
+    if choice and placement is None:
+        session.rollback()
+        raise RuleViolation.on("tables", f"{choice} is not free for {reservation.party_size} then any more. "
+                                         "Choose another.")
     if placement is None:
         session.rollback()
         raise RuleViolation.on(FORM, f"No table or combination seating {reservation.party_size} is free then.")
@@ -677,7 +734,8 @@ def accept_request(session: Session, reference: str, *, shop: Shop, links: Links
     _history(reservation, ReservationStatus.CONFIRMED, from_status=ReservationStatus.REQUESTED, actor="staff",
              actor_id=actor_id, note=f"request accepted: {placement.name}")
     audit.record(session, actor_id=actor_id, action="reservation.request_accepted", target_type="reservation",
-                 target_id=reservation.id, reference=reservation.reference, tables=placement.name)
+                 target_id=reservation.id, reference=reservation.reference, tables=placement.name,
+                 before="requested", after="confirmed")
     _send(session, reservation.email, emails.request_accepted(reservation, shop, links, rules.cutoff))
     session.commit()
     return reservation
@@ -694,7 +752,8 @@ def decline_request(session: Session, reference: str, *, shop: Shop, links: Link
              note="request declined")
     reservation.cancelled_at = now
     audit.record(session, actor_id=actor_id, action="reservation.request_declined", target_type="reservation",
-                 target_id=reservation.id, reference=reservation.reference)
+                 target_id=reservation.id, reference=reservation.reference, before="requested",
+                 after="cancelled")
     _send(session, reservation.email, emails.request_declined(reservation, shop, links))
     session.commit()
     return reservation
@@ -731,7 +790,8 @@ def mark(session: Session, reference: str, to_status: ReservationStatus, *, shop
 
             invite_after_visit(session, reservation)
     audit.record(session, actor_id=actor_id, action=f"reservation.{to_status.value}", target_type="reservation",
-                 target_id=reservation.id, reference=reservation.reference, previous=from_status.value)
+                 target_id=reservation.id, reference=reservation.reference, before=from_status.value,
+                 after=to_status.value)
     session.flush()
     if to_status != ReservationStatus.SEATED:
         notify_waitlist(session, reservation.local_date, shop=shop, links=links, now=now)

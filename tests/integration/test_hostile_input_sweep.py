@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from unittest import mock
 from urllib.parse import urlencode, urlsplit
@@ -22,13 +22,26 @@ from bs4 import BeautifulSoup
 from storefront.accounts import service as accounts
 from storefront.checkout.models import DeliveryZone, OrderingRules
 from storefront.extensions import db, limiter
+from storefront.reservations.models import WaitlistEntry
 from tests.support.builders import PASSWORD, make_category, make_hours, make_product, make_store, make_user
 from tests.support.checkout import FIXED_NOW, make_promo
 from tests.support.html import csrf_from
-from tests.support.reviews import write
 from tests.support.reservations import future_day, local, make_reservation, make_rules, make_table
-from tests.support.sweep import (HOSTILE_PATH_VALUES, HOSTILE_VALUES, Builder, PageForm, Route, forms_in,
-                                 hostile_form_value, links_in, radio_choices, routes, RowCounter, value_label)
+from tests.support.reviews import write
+from tests.support.sweep import (
+    HOSTILE_PATH_VALUES,
+    HOSTILE_VALUES,
+    Builder,
+    PageForm,
+    Route,
+    RowCounter,
+    forms_in,
+    hostile_form_value,
+    links_in,
+    radio_choices,
+    routes,
+    value_label,
+)
 
 CUSTOMER = "sweeper@example.com"
 
@@ -111,6 +124,9 @@ def world(app, app_ctx, monkeypatch):
     # A review of the customer's own (edit, delete) is the one the sweep's review routes use;
     # the reviews' own tests cover another's (helpful, report).
     review = write(user, croissant, 4)
+    waiting = WaitlistEntry(local_date=future_day(6), party_size=2, window_start=time(18, 0), window_end=time(20, 0),
+                            name="Wendy Wait", email="wendy@example.com")
+    db.session.add(waiting)
     db.session.commit()
 
     starts = (local(future_day(days), f"{hour}:00").isoformat()
@@ -121,7 +137,7 @@ def world(app, app_ctx, monkeypatch):
             "slug": croissant.slug, "product_id": croissant.id, "number": order_number,
             ("accounts", "token"): reset_tokens[0], ("reservations", "token"): manage_token,
             "reference": reservation.reference, "filename": "css/site.css",
-            "review_id": review.id, ("dev", "name"): "order_confirmation",
+            "review_id": review.id, "entry_id": waiting.id, ("dev", "name"): "order_confirmation",
         }),
         # Pages that show their form only when the address says what it is for.
         "page_query": {
