@@ -8,3 +8,5 @@ from .checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoRedemp
 from .orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from .reservations.models import (DiningTable, Reservation, ReservationDay, ReservationHistory,  # noqa: F401
                                   ReservationSettings, TableClaim, TableCombination, TurnTime, WaitlistEntry)
+from .cakes.models import (CakeConfiguration, CakeDayCount, CakeOption, CakeOptionPrice, CakePhoto,  # noqa: F401
+                           CakeRule, CakeSettings)

@@ -17,6 +17,7 @@ from ..store.models import Closure, OpeningPeriod, StoreSettings
 from ..reservations.demo import seed_reservations
 from .catalogue import CATEGORIES, PRODUCTS
 from .ordering import seed_ordering
+from ..cakes.demo import seed_cakes
 
 STORE = {
     "name": "Crumb & Kettle",
@@ -106,6 +107,7 @@ def seed_catalogue(session: Session, report: SeedReport) -> None:
             image_path=f"img/products/{data['slug']}.svg", image_alt=data["image_alt"],
             track_stock=data["track_stock"], stock_quantity=data["stock"],
             is_featured=data["featured"], position=data["position"],
+            customizable=data.get("customizable", False),
         )
         product.diet_rows = [ProductDiet(diet=d) for d in data["diets"]]
         product.allergen_rows = [ProductAllergen(allergen=a) for a in data["allergens"]]
@@ -130,6 +132,7 @@ def seed_demo(session: Session, defaults: dict) -> SeedReport:
     session.flush()
     seed_ordering(session, report)
     seed_accounts(session, report)
+    seed_cakes(session, report)
     session.flush()
     seed_reservations(session, tz=zone(settings.timezone), today=local_today, report=report)
     session.commit()
