@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .cakes import bp as cakes_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
     from .core.health import bp as health_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cart_bp, url_prefix="/cart")
     app.register_blueprint(reservations_bp, url_prefix="/reservations")
     app.register_blueprint(checkout_bp, url_prefix="/checkout")
+    app.register_blueprint(cakes_bp, url_prefix="/cakes")
     app.register_blueprint(orders_bp, url_prefix="/orders")
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..core.capacity import Counter
 from ..core.db import Money, TimestampMixin, UTCDateTime, string_enum
@@ -137,3 +137,6 @@ class CakeConfiguration(db.Model):
     cakes_claimed: Mapped[int] = mapped_column(default=0, nullable=False)
 
     photo: Mapped[CakePhoto | None] = relationship(lazy="joined")
+    # An order line knows its cake (`line.cake`) without the orders package knowing cakes.
+    order_line = relationship("OrderLine", backref=backref("cake", uselist=False, lazy="selectin",
+                                                           cascade="all, delete-orphan"))

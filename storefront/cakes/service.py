@@ -139,3 +139,28 @@ def check_price_seen(priced: pricing.Priced, seen: str | None) -> None:
     if shown != priced.total:
         raise RuleViolation.on("__form__", "The price has changed since the page was shown: please check the "
                                            "price summary and add the cake again.")
+
+
+@dataclass(frozen=True)
+class Builder:
+    """Everything the builder page shows: the options, the days and the price so far."""
+    catalogue: pricing.Catalogue
+    settings: CakeSettings
+    days: list[CakeDay]
+    preview: Preview
+
+    @property
+    def first_day(self) -> CakeDay | None:
+        return first_possible(self.days)
+
+
+def builder(session: Session, choice: pricing.Choice, tz: ZoneInfo, now: datetime) -> Builder:
+    settings = get_settings(session)
+    catalogue = load_catalogue(session, settings)
+    return Builder(catalogue, settings, cake_days(session, settings, tz, now), preview(catalogue, choice))
+
+
+def default_choice(catalogue: pricing.Catalogue) -> pricing.Choice:
+    """The first active option of each single choice, so the page opens with a price."""
+    first = {kind: next(iter(catalogue.of_kind(kind)), None) for kind in pricing.SINGLE}
+    return pricing.Choice(**{kind: option.id if option else None for kind, option in first.items()})

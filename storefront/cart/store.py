@@ -1,7 +1,8 @@
 """Carts in Redis. One hash per cart, `cart:u:<user id>` or `cart:g:<guest token>`, field
 `p:<product id>` → quantity, plus a companion hash of the unit price each line was last shown
 at (only to tell the customer about a price change; charging always reads the database).
-Every write refreshes a 24-hour expiry on both. Writes that read-then-write run as Lua scripts,
+A line that is more than a product (a configured cake, `c:<digest>`) keeps what it is in a third
+hash, `cart-details:<owner>` (field → JSON). Every write refreshes a 24-hour expiry on them. Writes that read-then-write run as Lua scripts,
 so concurrent requests never lose an update."""
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[5])
 return {new, wanted - new}
 """
 
-# KEYS: target cart, target prices, source cart, source prices. ARGV: max lines, ttl.
+# KEYS: target cart, target prices, source cart, source prices, target details, source details.
+# ARGV: max lines, ttl.
 # Moves every source line into the target (quantities add; caps are applied afterwards by the
 # service, which knows stock), then deletes the source. Returns the fields that did not fit.
 _MERGE = """
@@ -49,12 +51,15 @@ for i = 1, #source, 2 do
     redis.call('HSET', KEYS[1], field, current + qty)
     local price = redis.call('HGET', KEYS[4], field)
     if price then redis.call('HSET', KEYS[2], field, price) end
+    local detail = redis.call('HGET', KEYS[6], field)
+    if detail then redis.call('HSET', KEYS[5], field, detail) end
   end
 end
-redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[6])
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[5], ARGV[2])
 end
 return left_out
 """
@@ -85,6 +90,7 @@ class CartStore:
         self.client = client
         self.key = f"cart:{owner_key}"
         self.prices_key = f"cart-prices:{owner_key}"
+        self.details_key = f"cart-details:{owner_key}"
 
     def _call(self, fn, *args):
         try:
@@ -98,6 +104,18 @@ class CartStore:
 
     def seen_prices(self) -> dict[str, str]:
         return self._call(self.client.hgetall, self.prices_key)
+
+    def details(self) -> dict[str, str]:
+        return self._call(self.client.hgetall, self.details_key)
+
+    def set_detail(self, field: str, value: str) -> None:
+        def write():
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.hset(self.details_key, field, value)
+                pipe.expire(self.details_key, TTL_SECONDS)
+                pipe.execute()
+
+        self._call(write)
 
     def item_count(self) -> int:
         return sum(int(q) for q in self._call(self.client.hvals, self.key) if str(q).isdigit())
@@ -130,15 +148,17 @@ class CartStore:
             with self.client.pipeline(transaction=True) as pipe:
                 pipe.hdel(self.key, *fields)
                 pipe.hdel(self.prices_key, *fields)
+                pipe.hdel(self.details_key, *fields)
                 pipe.execute()
 
         self._call(write)
 
     def clear(self) -> None:
-        self._call(self.client.delete, self.key, self.prices_key)
+        self._call(self.client.delete, self.key, self.prices_key, self.details_key)
 
     def absorb(self, other: CartStore) -> list[str]:
         """Move `other`'s lines into this cart atomically; `other` is deleted."""
         script = self.client.register_script(_MERGE)
-        return list(self._call(script, [self.key, self.prices_key, other.key, other.prices_key],
+        return list(self._call(script, [self.key, self.prices_key, other.key, other.prices_key,
+                                         self.details_key, other.details_key],
                                [MAX_LINES, TTL_SECONDS]))

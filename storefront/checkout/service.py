@@ -19,14 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..cart import service as cart_service
-from ..cart.store import CartStore, product_id_of
+from ..cart.store import CartStore
 from ..core import capacity, outbox
 from ..core.money import to_money
 from ..core.rules import FORM, RuleViolation
 from ..core.security import new_token, token_digest
 from ..core.shop import Context
 from ..core.slots import parse_slot_value
-from ..orders.models import Fulfilment, Order, OrderStatusChange, Status
+from ..orders.models import Fulfilment, Order, OrderLine, OrderStatusChange, Status
 from ..orders.numbers import new_order_number
 from . import promo as promos
 from . import slots as slot_rules
@@ -67,8 +67,9 @@ class Quote:
     problems: list[tuple[str, str]]
 
 
-def lines_of(view: cart_service.CartView) -> list[ProductLine]:
-    return [ProductLine(line.product, line.quantity) for line in view.lines]
+def lines_of(view: cart_service.CartView) -> list[LineSource]:
+    """Products, then the other kinds of line (configured cakes), which are line sources already."""
+    return [ProductLine(line.product, line.quantity) for line in view.lines] + list(view.others)
 
 
 @dataclass(frozen=True)
@@ -171,12 +172,12 @@ def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRule
 
 def _lines_to_order(session: Session, cart: CartStore, ctx: Context) -> list[LineSource]:
     """The cart's lines as they stand now; refuses an empty cart or one that changed unseen."""
-    if not any(product_id_of(field) is not None for field in cart.lines()):
-        raise RuleViolation.on(FORM, "Your cart is empty, so there is nothing to order yet.")
     view = cart_service.view_cart(session, cart, ctx.money)
     if view.notices:
         # Something changed since the customer last looked: show them before taking the order.
         raise RuleViolation([(FORM, notice) for notice in view.notices])
+    if view.is_empty:
+        raise RuleViolation.on(FORM, "Your cart is empty, so there is nothing to order yet.")
     return lines_of(view)
 
 
@@ -248,9 +249,15 @@ def write_order(session: Session, details: CheckoutDetails, key: str, lines: lis
     return order, token
 
 
+# Lines of other kinds (a configured cake) add their own detail lines under the item in emails.
+LINE_DETAILS: list[Callable[[OrderLine], list[str]]] = []
+
+
 def _confirmation_email(order: Order, link: str, ctx: Context, when: str) -> str:
     money = ctx.money
-    lines = "\n".join(f"  {line.quantity} × {line.name}  {money(line.line_total)}" for line in order.lines)
+    lines = "\n".join("\n".join([f"  {line.quantity} × {line.name}  {money(line.line_total)}"]
+                                 + [f"      {detail}" for details in LINE_DETAILS for detail in details(line)])
+                       for line in order.lines)
     how = "Pickup" if order.fulfilment == Fulfilment.PICKUP else \
         f"Delivery to {order.address_line}, {order.address_city} {order.postcode}"
     extra = f"Discount ({order.promo_code}): −{money(order.discount)}\n" if order.discount else ""
