@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -37,7 +37,7 @@ from ..orders import service as orders_service
 from ..orders.models import Order, OrderLine
 from ..store.models import StoreSettings
 from ..store.service import store_zone
-from . import pricing, service
+from . import photos, pricing, service
 from .models import CAKE_DAYS, CakeConfiguration, CakePhoto
 
 PREFIX = "c:"
@@ -73,11 +73,22 @@ def cake_product(session: Session) -> Product | None:
                            .order_by(Product.position, Product.id).limit(1)).first()
 
 
-def check(session: Session, wanted: Wanted, ctx: Context) -> tuple[pricing.Cake, pricing.Priced, date]:
-    """Every rule at once, each problem beside its field: options, message, day, shown price."""
+@dataclass(frozen=True)
+class Upload:
+    """A checked reference photo waiting to be kept (see photos.clean), and whose it is."""
+    image: object
+    instance_path: str
+    owner: str
+    user_id: int | None
+
+
+def check(session: Session, wanted: Wanted, ctx: Context,
+          problems: list[tuple[str, str]] | None = None) -> tuple[pricing.Cake, pricing.Priced, date]:
+    """Every rule at once, each problem beside its field: options, message, day, shown price
+    (`problems` already found, such as a bad photo, are told with them)."""
     settings = service.get_settings(session)
     catalogue = service.load_catalogue(session, settings)
-    problems, cake, day = [], None, None
+    problems, cake, day = list(problems or []), None, None
     try:
         cake = pricing.resolve(catalogue, wanted.choice)
     except RuleViolation as violation:
@@ -93,10 +104,16 @@ def check(session: Session, wanted: Wanted, ctx: Context) -> tuple[pricing.Cake,
     return cake, priced, day
 
 
-def add_cake(session: Session, cart: CartStore, wanted: Wanted, ctx: Context, *, replacing: str | None = None) -> str:
+def add_cake(session: Session, cart: CartStore, wanted: Wanted, ctx: Context, *, replacing: str | None = None,
+             upload: Upload | None = None, problems: list[tuple[str, str]] | None = None) -> str:
     """Put the checked cake in the cart (or merge it with an identical one); with `replacing`,
-    the edited line's field goes once the new one is in. Returns what to tell the customer."""
-    cake, priced, day = check(session, wanted, ctx)
+    the edited line's field goes once the new one is in; an `upload` is kept only once
+    everything else is right. Returns what to tell the customer."""
+    cake, priced, day = check(session, wanted, ctx, problems)
+    if upload is not None:
+        photo = photos.store(session, upload.image, upload.instance_path, upload.owner, upload.user_id)
+        session.commit()
+        wanted = replace(wanted, photo=photo.name)
     product = cake_product(session)
     stored = _stored(wanted, cake, day, product.id if product else None)
     field_name = field_for(stored)
@@ -177,7 +194,7 @@ def read(session: Session, cart: CartStore, quantities: dict[str, int]) -> Other
     catalogue = service.load_catalogue(session, settings)
     days = service.cake_days(session, settings, tz, now)
     product = cake_product(session)
-    photos = _photo_ids(session, details.values(), cart.key.removeprefix("cart:"))
+    photos = _photo_ids(session, details.values(), cart.owner_key)
     for field_name, quantity in fields.items():
         try:
             stored = json.loads(details.get(field_name) or "null")

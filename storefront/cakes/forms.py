@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -37,6 +38,7 @@ class CakeForm(PostForm):
     message = StringField("Message on the cake")
     notes = TextAreaField("Notes for the baker", validators=[Length(max=500, message="Keep notes to 500 characters.")])
     due_on = StringField("Day you need it")
+    photo = FileField("Reference photo (optional)")
     shown_total = HiddenField()
 
     def fill_choices(self, catalogue: pricing.Catalogue) -> None:

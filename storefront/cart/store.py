@@ -88,6 +88,7 @@ def product_id_of(field: str) -> int | None:
 class CartStore:
     def __init__(self, client: redis.Redis, owner_key: str):
         self.client = client
+        self.owner_key = owner_key
         self.key = f"cart:{owner_key}"
         self.prices_key = f"cart-prices:{owner_key}"
         self.details_key = f"cart-details:{owner_key}"
