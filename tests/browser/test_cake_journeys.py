@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
-from unittest import mock
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.support.cakes import cake_shop
-from tests.support.checkout import FIXED_NOW
+from tests.support.cakes import frozen_clock, cake_shop
 
 from .harness import check_page
 from .test_checkout_journeys import fill_details, go_to_checkout, place_order, posting
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW), \
-            mock.patch("storefront.cakes.cart.utcnow", return_value=FIXED_NOW):
+def clock():
+    with frozen_clock():
         yield
 
 

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from unittest import mock
 
 import pytest
 import sqlalchemy as sa
 
 from storefront.cakes.models import CakeConfiguration, CakeDayCount
+from storefront.checkout.models import OrderingRules
 from storefront.extensions import db
 from tests.concurrency.test_cart_concurrency import Browser
 from tests.concurrency.test_checkout_concurrency import SLOT, all_at_once, order_count
-from tests.support.cakes import cake_shop
-from tests.support.checkout import FIXED_NOW
+from tests.support.cakes import cake_shop, frozen_clock
 from tests.support.servers import LiveServer
 
 DAY = date(2026, 11, 30)
@@ -22,8 +21,7 @@ DAY = date(2026, 11, 30)
 @pytest.fixture
 def server(pg_app):
     live = LiveServer(pg_app).start()
-    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW), \
-            mock.patch("storefront.cakes.cart.utcnow", return_value=FIXED_NOW):
+    with frozen_clock():
         yield live
     live.stop()
 
@@ -48,9 +46,7 @@ def cake_buyer(base: str, ids: dict[str, int]) -> tuple[Browser, dict]:
 
 
 def test_three_cakes_left_ten_buyers_exactly_three(pg_app, server):
-    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW):
-        ids = cake_shop()
-    from storefront.checkout.models import OrderingRules
+    ids = cake_shop()
     db.session.execute(sa.update(OrderingRules).values(orders_per_slot=100))
     db.session.add(CakeDayCount(day=DAY, cakes=3))   # 6 a day, 3 already taken
     db.session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from io import BytesIO
 from pathlib import Path
-from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -15,16 +14,15 @@ from storefront.cakes.models import CakeConfiguration, CakePhoto
 from storefront.extensions import db
 from storefront.orders.models import Order
 from tests.support.builders import PASSWORD, make_user
-from tests.support.cakes import CakeClient, cake_shop
-from tests.support.checkout import FIXED_NOW, CheckoutClient
+from tests.support.cakes import frozen_clock, CakeClient, cake_shop
+from tests.support.checkout import CheckoutClient
 
 GPS = 0x8825
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW), \
-            mock.patch("storefront.cakes.cart.utcnow", return_value=FIXED_NOW):
+def clock():
+    with frozen_clock():
         yield
 
 

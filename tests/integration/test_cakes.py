@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 import sqlalchemy as sa
@@ -15,8 +14,8 @@ from storefront.core.outbox import OutboxMessage
 from storefront.extensions import db
 from storefront.orders.models import Order, Status
 from tests.support.builders import make_closure
-from tests.support.cakes import CakeClient, cake_shop
-from tests.support.checkout import FIXED_NOW, CheckoutClient
+from tests.support.cakes import frozen_clock, CakeClient, cake_shop
+from tests.support.checkout import CheckoutClient
 from tests.support.html import csrf_from
 
 HTMX = {"HX-Request": "true"}
@@ -25,9 +24,8 @@ LATER = date(2026, 11, 30)
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    with mock.patch("storefront.store.current.utcnow", return_value=FIXED_NOW), \
-            mock.patch("storefront.cakes.cart.utcnow", return_value=FIXED_NOW):
+def clock():
+    with frozen_clock():
         yield
 
 
@@ -237,3 +235,24 @@ def test_a_forged_price_is_refused(client, cakes, ids):
     assert response.status_code == 422
     assert "price has changed" in soup(response).select_one(".error-summary").get_text()
     assert cart_fields(client) == []
+
+
+def test_builder_and_cart_read_a_fixed_number_of_statements(client, cakes, ids, count_queries):
+    """No N+1: more options or more cakes in the cart never mean more statements."""
+    cakes.add(ids, due_on=LATER.isoformat())
+    with count_queries() as few_cakes:
+        client.get("/cart")
+    with count_queries() as builder_few:
+        client.get("/cakes")
+    for n in range(6):
+        db.session.add(CakeOption(kind=OptionKind.DECORATION, name=f"Extra {n}", price=Decimal("1.00"), position=20 + n))
+    db.session.commit()
+    for decoration in ("Fresh berries", "Gold leaf", "Sprinkles"):
+        cakes.add(ids, due_on=LATER.isoformat(), decorations=[ids[decoration]])
+    with count_queries() as many_cakes:
+        client.get("/cart")
+    with count_queries() as builder_many:
+        client.get("/cakes")
+    assert len(cart_fields(client)) == 4
+    assert many_cakes.count == few_cakes.count
+    assert builder_many.count == builder_few.count

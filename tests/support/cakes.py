@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from unittest import mock
 
 import sqlalchemy as sa
 
@@ -10,8 +12,16 @@ from storefront.cakes.models import CakeOption, CakeSettings, OptionKind
 from storefront.demo.seed import SeedReport
 from storefront.extensions import db
 from tests.support.builders import make_category, make_product
-from tests.support.checkout import open_shop
+from tests.support.checkout import FIXED_NOW, open_shop
 from tests.support.html import csrf_from
+
+
+@contextmanager
+def frozen_clock(now=FIXED_NOW):
+    """The shop's clock for views, and the cart's for re-checking cakes (it has no request's)."""
+    with mock.patch("storefront.store.current.utcnow", return_value=now), \
+            mock.patch("storefront.cakes.cart.utcnow", return_value=now):
+        yield
 
 
 def cake_shop(**settings) -> dict[str, int]:
