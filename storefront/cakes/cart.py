@@ -194,7 +194,7 @@ def read(session: Session, cart: CartStore, quantities: dict[str, int]) -> Other
     catalogue = service.load_catalogue(session, settings)
     days = service.cake_days(session, settings, tz, now)
     product = cake_product(session)
-    photos = _photo_ids(session, details.values(), cart.owner_key)
+    photos = _photo_ids(session, details.values())
     for field_name, quantity in fields.items():
         try:
             stored = json.loads(details.get(field_name) or "null")
@@ -225,8 +225,10 @@ def stored_in(cart: CartStore, field_name: str) -> dict | None:
     return stored if isinstance(stored, dict) else None
 
 
-def _photo_ids(session: Session, raw_details, owner: str) -> dict[str, int]:
-    """Photo name → id for the photos this cart's cakes name and this cart's owner uploaded."""
+def _photo_ids(session: Session, raw_details) -> dict[str, int]:
+    """Photo name → id for the photos this cart's cakes name. The names come from the cart's own
+    hash on the server (a random name is only ever written there by the upload), so a photo that
+    came with a guest's cart at sign-in still belongs to the cake."""
     names = set()
     for raw in raw_details:
         try:
@@ -237,8 +239,7 @@ def _photo_ids(session: Session, raw_details, owner: str) -> dict[str, int]:
             names.add(name)
     if not names:
         return {}
-    return dict(session.execute(sa.select(CakePhoto.name, CakePhoto.id)
-                                .where(CakePhoto.name.in_(names), CakePhoto.owner == owner)).all())
+    return dict(session.execute(sa.select(CakePhoto.name, CakePhoto.id).where(CakePhoto.name.in_(names))).all())
 
 
 def release_for_order(session: Session, order: Order) -> None:

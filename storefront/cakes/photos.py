@@ -12,10 +12,12 @@ from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..core.rules import RuleViolation
-from .models import CakePhoto
+from ..orders.models import Order, OrderLine
+from .models import CakeConfiguration, CakePhoto
 
 FIELD = "photo"
 MAX_BYTES = 5 * 1024 * 1024
@@ -73,7 +75,17 @@ def store(session: Session, image: Image.Image, instance_path: str, owner: str, 
     return photo
 
 
-def may_see(photo: CakePhoto | None, owner: str | None, user_id: int | None, is_staff: bool) -> bool:
+def may_see(session: Session, photo: CakePhoto | None, owner: str | None, user_id: int | None,
+            is_staff: bool) -> bool:
+    """Staff; the cart that uploaded it; the customer signed in when it was uploaded; or the
+    customer whose order holds it (a guest's photo that came with the cart at sign-in)."""
     if photo is None:
         return False
-    return is_staff or (owner is not None and photo.owner == owner) or (user_id is not None and photo.user_id == user_id)
+    if is_staff or (owner is not None and photo.owner == owner) or (user_id is not None and photo.user_id == user_id):
+        return True
+    if user_id is None:
+        return False
+    return session.scalar(sa.select(CakeConfiguration.id)
+                          .join(OrderLine, OrderLine.id == CakeConfiguration.order_line_id)
+                          .join(Order, Order.id == OrderLine.order_id)
+                          .where(CakeConfiguration.photo_id == photo.id, Order.user_id == user_id).limit(1)) is not None

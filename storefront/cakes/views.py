@@ -96,7 +96,7 @@ def photo(name: str):
     row = db.session.scalars(sa.select(CakePhoto).where(CakePhoto.name == name)).first()
     cart = current_cart()
     user_id = current_user.id if current_user.is_authenticated else None
-    if not photos.may_see(row, cart.owner_key if cart else None, user_id,
+    if not photos.may_see(db.session, row, cart.owner_key if cart else None, user_id,
                           current_user.is_authenticated and current_user.is_staff):
         abort(404)
     response = send_from_directory(photos.folder(current_app.instance_path), f"{row.name}.jpg",

@@ -134,3 +134,17 @@ def test_another_customers_photo_is_a_404_staff_may_see_it(app, client, ids):
     staff.post("/account/login", data={"csrf_token": token, "email": "baker@example.com", "password": PASSWORD})
     assert staff.get(f"/cakes/photos/{name}").status_code == 200
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
+
+
+def test_a_guests_photo_follows_the_cart_to_sign_in_and_the_order(app, client, ids):
+    make_user("robin@example.com", name="Robin Rye", phone="0117 496 0000")
+    assert upload(client, ids, photo_bytes()).status_code == 303
+    from tests.support.html import csrf_from
+    token = csrf_from(client.get("/account/login").data)
+    client.post("/account/login", data={"csrf_token": token, "email": "robin@example.com", "password": PASSWORD})
+    placed = CheckoutClient(client).place(when="2026-11-21T12:30Z", email="robin@example.com")
+    assert placed.status_code == 303
+    photo = db.session.scalars(sa.select(CakePhoto)).one()
+    assert db.session.scalars(sa.select(CakeConfiguration)).one().photo_id == photo.id
+    assert client.get(f"/cakes/photos/{photo.name}").status_code == 200
+    assert app.test_client().get(f"/cakes/photos/{photo.name}").status_code == 404
