@@ -73,6 +73,7 @@ def register_input_rules(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .cakes import bp as cakes_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
     from .core.health import bp as health_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cart_bp, url_prefix="/cart")
     app.register_blueprint(reservations_bp, url_prefix="/reservations")
     app.register_blueprint(checkout_bp, url_prefix="/checkout")
+    app.register_blueprint(cakes_bp, url_prefix="/cakes")
     app.register_blueprint(orders_bp, url_prefix="/orders")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
     if app.config["EMAIL_PREVIEWS"]:

@@ -9,3 +9,5 @@ from .orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from .reservations.models import (DiningTable, Reservation, ReservationDay, ReservationHistory,  # noqa: F401
                                   ReservationSettings, TableClaim, TableCombination, TurnTime, WaitlistEntry)
 from .reviews.models import Review, ReviewReport, ReviewSummary, ReviewVote  # noqa: F401
+from .cakes.models import (CakeConfiguration, CakeDayCount, CakeOption, CakeOptionPrice, CakePhoto,  # noqa: F401
+                           CakeRule, CakeSettings)

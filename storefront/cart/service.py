@@ -2,6 +2,7 @@
 names, prices, availability and stock are read from the database every time, in one query."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +43,8 @@ def add_product(session: Session, cart: CartStore, product_id: int, quantity: in
     product = session.get(Product, product_id)
     if not _is_visible(product):
         raise UnknownProduct(product_id)
+    if product.customizable:
+        raise RuleViolation.on("quantity", f"{product.name} is made to your design: choose its options first.")
     cap = cap_for(product)
     if cap == 0:
         raise RuleViolation.on("quantity", f"Sorry, {product.name} is sold out.")
@@ -109,18 +112,33 @@ class CartLine:
 class CartView:
     lines: list[CartLine]
     notices: list[str] = field(default_factory=list)
+    others: list = field(default_factory=list)   # lines of other kinds (configured cakes)
 
     @property
     def subtotal(self) -> Decimal:
-        return to_money(sum((line.total for line in self.lines), Decimal("0")))
+        return to_money(sum((line.total for line in (*self.lines, *self.others)), Decimal("0")))
 
     @property
     def item_count(self) -> int:
-        return sum(line.quantity for line in self.lines)
+        return sum(line.quantity for line in (*self.lines, *self.others))
 
     @property
     def is_empty(self) -> bool:
-        return not self.lines
+        return not self.lines and not self.others
+
+
+@dataclass
+class OtherLines:
+    lines: list = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    removals: list[str] = field(default_factory=list)
+
+
+# Kinds of line that are more than a product, by field prefix ("c:" configured cakes), each with
+# a reader: (session, cart, {field: quantity}) → OtherLines. A feature registers its own, so the
+# cart never imports it.
+OtherReader = Callable[[Session, CartStore, dict[str, int]], OtherLines]
+OTHER_KINDS: dict[str, OtherReader] = {}
 
 
 @dataclass(frozen=True)
@@ -154,7 +172,8 @@ def view_cart(session: Session, cart: CartStore, money=str) -> CartView:
     seen = cart.seen_prices()
     ids = {pid: f for f in raw if (pid := product_id_of(f)) is not None}
     products = {p.id: p for p in session.scalars(sa.select(Product).where(Product.id.in_(ids)))} if ids else {}
-    lines, notices, removals = [], [], [f for f in raw if product_id_of(f) is None]
+    lines, notices, removals = [], [], [f for f in raw if product_id_of(f) is None
+                                        and not any(f.startswith(prefix) for prefix in OTHER_KINDS)]
     for pid, field_name in ids.items():
         product, quantity = products.get(pid), raw[field_name]
         if not _is_visible(product):
@@ -176,9 +195,15 @@ def view_cart(session: Session, cart: CartStore, money=str) -> CartView:
                            f"to {money(product.price)}.")
             cart.set(field_name, quantity, str(product.price))
         lines.append(CartLine(product, quantity))
+    others = []
+    for prefix, reader in OTHER_KINDS.items():
+        found = reader(session, cart, {f: q for f, q in raw.items() if f.startswith(prefix)})
+        others += found.lines
+        notices += found.notices
+        removals += found.removals
     cart.remove(*removals)
     lines.sort(key=lambda line: line.product.name)
-    return CartView(lines=lines, notices=notices)
+    return CartView(lines=lines, notices=notices, others=others)
 
 
 def merge_into(session: Session, target: CartStore, guest: CartStore, money=str) -> list[str]:

@@ -1,7 +1,8 @@
 """Carts in Redis. One hash per cart, `cart:u:<user id>` or `cart:g:<guest token>`, field
 `p:<product id>` → quantity, plus a companion hash of the unit price each line was last shown
 at (only to tell the customer about a price change; charging always reads the database).
-Every write refreshes a 24-hour expiry on both. Writes that read-then-write run as Lua scripts,
+A line that is more than a product (a configured cake, `c:<digest>`) keeps what it is in a third
+hash, `cart-details:<owner>` (field → JSON). Every write refreshes a 24-hour expiry on them. Writes that read-then-write run as Lua scripts,
 so concurrent requests never lose an update."""
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ redis.call('EXPIRE', KEYS[2], ARGV[5])
 return {new, wanted - new}
 """
 
-# KEYS: target cart, target prices, source cart, source prices. ARGV: max lines, ttl.
+# KEYS: target cart, target prices, source cart, source prices, target details, source details.
+# ARGV: max lines, ttl.
 # Moves every source line into the target (quantities add; caps are applied afterwards by the
 # service, which knows stock), then deletes the source. Returns the fields that did not fit.
 _MERGE = """
@@ -52,12 +54,15 @@ for i = 1, #source, 2 do
     redis.call('HSET', KEYS[1], field, current + qty)
     local price = redis.call('HGET', KEYS[4], field)
     if price then redis.call('HSET', KEYS[2], field, price) end
+    local detail = redis.call('HGET', KEYS[6], field)
+    if detail then redis.call('HSET', KEYS[5], field, detail) end
   end
 end
-redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[6])
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[5], ARGV[2])
 end
 return left_out
 """
@@ -86,8 +91,10 @@ def product_id_of(field: str) -> int | None:
 class CartStore:
     def __init__(self, client: redis.Redis, owner_key: str):
         self.client = client
+        self.owner_key = owner_key
         self.key = f"cart:{owner_key}"
         self.prices_key = f"cart-prices:{owner_key}"
+        self.details_key = f"cart-details:{owner_key}"
 
     def _call(self, fn, *args):
         try:
@@ -112,6 +119,18 @@ class CartStore:
 
         raw, prices = self._call(read)
         return {field: int(qty) for field, qty in raw.items() if str(qty).isdigit()}, prices
+
+    def details(self) -> dict[str, str]:
+        return self._call(self.client.hgetall, self.details_key)
+
+    def set_detail(self, field: str, value: str) -> None:
+        def write():
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.hset(self.details_key, field, value)
+                pipe.expire(self.details_key, TTL_SECONDS)
+                pipe.execute()
+
+        self._call(write)
 
     def item_count(self) -> int:
         return sum(int(q) for q in self._call(self.client.hvals, self.key) if str(q).isdigit())
@@ -144,12 +163,13 @@ class CartStore:
             with self.client.pipeline(transaction=True) as pipe:
                 pipe.hdel(self.key, *fields)
                 pipe.hdel(self.prices_key, *fields)
+                pipe.hdel(self.details_key, *fields)
                 pipe.execute()
 
         self._call(write)
 
     def clear(self) -> None:
-        self._call(self.client.delete, self.key, self.prices_key)
+        self._call(self.client.delete, self.key, self.prices_key, self.details_key)
 
     def clear_after_order(self) -> bool:
         """Empty the cart once its order is committed. Redis failing here must not turn a placed
@@ -164,5 +184,6 @@ class CartStore:
     def absorb(self, other: CartStore) -> list[str]:
         """Move `other`'s lines into this cart atomically; `other` is deleted."""
         script = self.client.register_script(_MERGE)
-        return list(self._call(script, [self.key, self.prices_key, other.key, other.prices_key],
+        return list(self._call(script, [self.key, self.prices_key, other.key, other.prices_key,
+                                         self.details_key, other.details_key],
                                [MAX_LINES, TTL_SECONDS]))

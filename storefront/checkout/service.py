@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..cart import service as cart_service
-from ..cart.store import CartStore, product_id_of
+from ..cart.store import CartStore
 from ..core import capacity, outbox
 from ..core.identity import same_customer
 from ..core.mail import Email, render_email
@@ -28,7 +28,7 @@ from ..core.rules import FORM, RuleViolation
 from ..core.security import new_token, token_digest
 from ..core.shop import Context
 from ..core.slots import parse_slot_value
-from ..orders.models import Fulfilment, Order, OrderStatusChange, PaymentStatus, Status
+from ..orders.models import Fulfilment, Order, OrderLine, OrderStatusChange, PaymentStatus, Status
 from ..orders.numbers import new_order_number
 from . import promo as promos
 from . import slots as slot_rules
@@ -72,8 +72,9 @@ class Quote:
     problems: list[tuple[str, str]]
 
 
-def lines_of(view: cart_service.CartView) -> list[ProductLine]:
-    return [ProductLine(line.product, line.quantity) for line in view.lines]
+def lines_of(view: cart_service.CartView) -> list[LineSource]:
+    """Products, then the other kinds of line (configured cakes), which are line sources already."""
+    return [ProductLine(line.product, line.quantity) for line in view.lines] + list(view.others)
 
 
 @dataclass(frozen=True)
@@ -190,12 +191,12 @@ def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRule
 
 def _lines_to_order(session: Session, cart: CartStore, ctx: Context) -> list[LineSource]:
     """The cart's lines as they stand now; refuses an empty cart or one that changed unseen."""
-    if not any(product_id_of(field) is not None for field in cart.lines()):
-        raise RuleViolation.on(FORM, "Your cart is empty, so there is nothing to order yet.")
     view = cart_service.view_cart(session, cart, ctx.money)
     if view.notices:
         # Something changed since the customer last looked: show them before taking the order.
         raise RuleViolation([(FORM, notice) for notice in view.notices])
+    if view.is_empty:
+        raise RuleViolation.on(FORM, "Your cart is empty, so there is nothing to order yet.")
     return lines_of(view)
 
 
@@ -268,10 +269,18 @@ def write_order(session: Session, details: CheckoutDetails, key: str, number: st
     return order, token
 
 
+# Lines of other kinds (a configured cake) add their own detail lines under the item in emails.
+LINE_DETAILS: list[Callable[[OrderLine], list[str]]] = []
+
+
+def line_details(line: OrderLine) -> list[str]:
+    return [detail for details in LINE_DETAILS for detail in details(line)]
+
+
 def confirmation_email(order: Order, link: str, store_name: str, when: str) -> Email:
     pickup = order.fulfilment == Fulfilment.PICKUP
     return render_email("order_confirmation", subject=f"Your order {order.number} – {store_name}", order=order,
-                        link=link, when=when, fulfilment_label="Ready for pickup" if pickup else "Delivery",
+                        link=link, when=when, line_details=line_details, fulfilment_label="Ready for pickup" if pickup else "Delivery",
                         payment_words="at pickup" if pickup else "on delivery")
 
 

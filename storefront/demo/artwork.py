@@ -268,6 +268,25 @@ def _layer_slice(b: bytes, name: str) -> str:
     )
 
 
+def _whole_cake(b: bytes, name: str) -> str:
+    """A whole layered cake seen from the side, frosted, piped along the top, a candle on it."""
+    sponge, filling, icing, top = _CAKE_PALETTES[b[6] % len(_CAKE_PALETTES)]
+    piping = "".join(f'<circle cx="{x}" cy="118" r="7" fill="{icing}" stroke="#000" stroke-opacity=".08"/>'
+                     for x in range(112, 250, 17))
+    return (
+        '<ellipse cx="180" cy="228" rx="112" ry="16" fill="#000" fill-opacity=".12"/>'
+        f'<path d="M100 120H260V220Q180 236 100 220Z" fill="{icing}"/>'
+        f'<path d="M100 150H260V162H100Z" fill="{filling}" fill-opacity=".9"/>'
+        f'<path d="M100 186H260V198H100Z" fill="{filling}" fill-opacity=".9"/>'
+        '<path d="M230 120H260V220Q250 223 230 225Z" fill="#000" fill-opacity=".08"/>'
+        f'<ellipse cx="180" cy="120" rx="80" ry="14" fill="{icing}" stroke="#000" stroke-opacity=".08"/>'
+        f"{piping}"
+        '<rect x="176" y="80" width="8" height="34" rx="2" fill="#f7e7a8" stroke="#000" stroke-opacity=".15"/>'
+        f'<path d="M180 62q8 10 0 18q-8-8 0-18Z" fill="{top}"/>'
+        '<path d="M180 68q3 5 0 9q-3-4 0-9Z" fill="#fff6c8"/>'
+    )
+
+
 # --- Cookies and biscuits -------------------------------------------------------------------
 
 def _cookie(b: bytes, name: str) -> str:
@@ -533,6 +552,7 @@ MOTIFS = {
     "croissant": _croissant, "pain-au-chocolat": _pain_au_chocolat, "bun": _bun, "knot": _knot,
     "raisin-swirl": _raisin_swirl,
     "traybake": _traybake, "loaf-slice": _loaf_slice, "layer-slice": _layer_slice,
+    "whole-cake": _whole_cake,
     "cookie": _cookie, "fingers": _fingers, "macaroon": _macaroon, "biscotti": _biscotti,
     "sausage-roll": _sausage_roll, "pasty": _pasty, "quiche": _quiche, "sandwich": _sandwich,
     "bap": _bap, "bagel": _bagel, "bowl": _bowl, "pot": _pot, "toast": _toast, "pancakes": _pancakes,

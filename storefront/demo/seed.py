@@ -18,6 +18,7 @@ from ..reservations.demo import seed_reservations
 from ..reviews.demo import seed_reviews
 from .catalogue import CATEGORIES, PRODUCTS
 from .ordering import seed_ordering
+from ..cakes.demo import seed_cakes
 
 STORE = {
     "name": "Crumb & Kettle",
@@ -107,6 +108,7 @@ def seed_catalogue(session: Session, report: SeedReport) -> None:
             image_path=f"img/products/{data['slug']}.svg", image_alt=data["image_alt"],
             track_stock=data["track_stock"], stock_quantity=data["stock"],
             is_featured=data["featured"], position=data["position"],
+            customizable=data.get("customizable", False),
         )
         product.diet_rows = [ProductDiet(diet=d) for d in data["diets"]]
         product.allergen_rows = [ProductAllergen(allergen=a) for a in data["allergens"]]
@@ -131,6 +133,7 @@ def seed_demo(session: Session, defaults: dict) -> SeedReport:
     session.flush()
     seed_ordering(session, report)
     seed_accounts(session, report)
+    seed_cakes(session, report)
     session.flush()
     seed_reservations(session, tz=zone(settings.timezone), today=local_today, report=report)
     seed_reviews(session, report)

@@ -68,6 +68,8 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
     stock_quantity: Mapped[int] = mapped_column(default=0, nullable=False)
     is_available: Mapped[bool] = mapped_column(default=True, nullable=False)
     is_featured: Mapped[bool] = mapped_column(default=False, nullable=False)
+    # A custom cake: the menu leads to the cake builder instead of "Add to cart".
+    customizable: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), nullable=False)
     position: Mapped[int] = mapped_column(default=0, nullable=False)
 
     category: Mapped[Category] = relationship(back_populates="products")

@@ -47,6 +47,13 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
+# Order lines of other kinds (a configured cake) may claim more than stock and a slot, and may
+# allow online cancelling for less long. Their feature registers how to give back what they
+# claimed (run once, after the status has moved) and what says "too late to cancel online".
+GIVE_BACK: list[Callable[[Session, Order], None]] = []
+CANCEL_CUTOFFS: list[Callable[[Session, Order, datetime], bool]] = []   # True: past the cutoff
+
+
 def allowed_next(order: Order) -> list[Status]:
     """The statuses this order may move to now, in the order a kitchen meets them."""
     nexts = set(TRANSITIONS[order.status])
@@ -108,6 +115,8 @@ def _give_back(session: Session, order: Order) -> None:
         session.execute(sa.update(PromoCode).where(PromoCode.id == order.promo_code_id, PromoCode.uses_count > 0)
                         .values(uses_count=PromoCode.uses_count - 1).execution_options(synchronize_session=False))
         session.execute(sa.delete(PromoRedemption).where(PromoRedemption.order_id == order.id))
+    for give_back in GIVE_BACK:
+        give_back(session, order)
 
 
 def _tell_cancelled(session: Session, order: Order, ctx: Context, *, reason: str = "") -> None:
@@ -132,14 +141,18 @@ def _tell(session: Session, order: Order, to: Status, ctx: Context) -> None:
 
 # --- the customer's own actions ------------------------------------------------------------
 
-def can_cancel(order: Order, rules: OrderingRules, now: datetime) -> bool:
-    return order.status == Status.PLACED and now < order.scheduled_for - timedelta(minutes=rules.cancel_minutes)
+def can_cancel(order: Order, rules: OrderingRules, now: datetime, session: Session | None = None) -> bool:
+    """Just placed, before `cancel_minutes` ahead of its time and (with `session`) before every
+    registered cutoff, such as a cake's change cutoff."""
+    if order.status != Status.PLACED or now >= order.scheduled_for - timedelta(minutes=rules.cancel_minutes):
+        return False
+    return session is None or not any(past(session, order, now) for past in CANCEL_CUTOFFS)
 
 
 def cancel_order(session: Session, order: Order, ctx: Context) -> Order:
     """The customer cancels a just-placed order, until `cancel_minutes` before its time. The
     status moves with a conditional update, so a double cancel gives things back once."""
-    if not can_cancel(order, get_rules(session), ctx.now):
+    if not can_cancel(order, get_rules(session), ctx.now, session):
         if order.status == Status.CANCELLED:
             raise RuleViolation.on(FORM, "This order is already cancelled.")
         raise RuleViolation.on(FORM, "This order can no longer be cancelled online: the kitchen has started "

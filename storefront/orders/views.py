@@ -37,7 +37,7 @@ def _order_or_404(number: str) -> tuple[Order, str | None]:
 def _order_page(order: Order, token: str | None, *, block: str | None = None, status: int = 200):
     ctx = request_context()
     return render("orders/detail.html", block, status=status, order=order, token=token, when=when_words(order),
-                  can_cancel=service.can_cancel(order, get_rules(db.session), ctx.now), form=CancelForm(),
+                  can_cancel=service.can_cancel(order, get_rules(db.session), ctx.now, db.session), form=CancelForm(),
                   payment_label=PAYMENT_LABELS.get(order.payment_method, order.payment_method),
                   status_url=url_for("orders.status", number=order.number, key=token))
 
