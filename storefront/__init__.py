@@ -81,8 +81,8 @@ def register_blueprints(app: Flask) -> None:
     from .orders import bp as orders_bp
     from .reservations import bp as reservations_bp
     from .reviews import bp as reviews_bp
-    from .store.views import bp as store_bp
     from .staff import bp as staff_bp
+    from .store.views import bp as store_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(menu_bp)

@@ -1,13 +1,29 @@
 """Every table, imported in one place so Alembic and `create_all` see the whole schema."""
 from .accounts.models import PasswordResetToken, Role, User  # noqa: F401
+from .cakes.models import (  # noqa: F401
+                                  CakeConfiguration,
+                                  CakeDayCount,
+                                  CakeOption,
+                                  CakeOptionPrice,
+                                  CakePhoto,
+                                  CakeRule,
+                                  CakeSettings,
+)
+from .checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoRedemption, SlotBooking  # noqa: F401
 from .core.audit import AuditEntry  # noqa: F401
 from .core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from .menu.models import Category, Product, ProductAllergen, ProductDiet  # noqa: F401
-from .store.models import Closure, OpeningPeriod, StoreSettings  # noqa: F401
-from .checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoRedemption, SlotBooking  # noqa: F401
 from .orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
-from .reservations.models import (DiningTable, Reservation, ReservationDay, ReservationHistory,  # noqa: F401
-                                  ReservationSettings, TableClaim, TableCombination, TurnTime, WaitlistEntry)
+from .reservations.models import (  # noqa: F401
+                                  DiningTable,
+                                  Reservation,
+                                  ReservationDay,
+                                  ReservationHistory,
+                                  ReservationSettings,
+                                  TableClaim,
+                                  TableCombination,
+                                  TurnTime,
+                                  WaitlistEntry,
+)
 from .reviews.models import Review, ReviewReport, ReviewSummary, ReviewVote  # noqa: F401
-from .cakes.models import (CakeConfiguration, CakeDayCount, CakeOption, CakeOptionPrice, CakePhoto,  # noqa: F401
-                           CakeRule, CakeSettings)
+from .store.models import Closure, OpeningPeriod, StoreSettings  # noqa: F401

@@ -11,8 +11,14 @@ from sqlalchemy.orm import Session
 
 from ..core import audit, outbox
 from ..core.rules import RuleViolation
-from ..core.security import (burn_password_check, hash_password, new_token, password_needs_rehash,
-                             token_digest, verify_password)
+from ..core.security import (
+    burn_password_check,
+    hash_password,
+    new_token,
+    password_needs_rehash,
+    token_digest,
+    verify_password,
+)
 from ..core.time import utcnow
 from .models import PasswordResetToken, Role, User, new_session_nonce
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core import sessions
 from ..core.htmx import redirect_to, render
 from ..core.links import external_url
 from ..core.rules import RuleViolation, populate_errors
-from ..core import sessions
 from ..core.security import safe_next
 from ..extensions import db, limiter
 from . import bp, service

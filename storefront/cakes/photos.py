@@ -11,8 +11,8 @@ import warnings
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 import sqlalchemy as sa
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from ..core.rules import RuleViolation

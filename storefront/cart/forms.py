@@ -4,8 +4,8 @@ from __future__ import annotations
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, NumberRange
 
-from ..core.forms import PostForm
 from ..core.fields import WholeNumberField
+from ..core.forms import PostForm
 from .store import MAX_QUANTITY
 
 _QUANTITY_MESSAGE = f"Enter a whole number from 1 to {MAX_QUANTITY}"

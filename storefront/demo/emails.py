@@ -17,8 +17,8 @@ from ..core.shop import Shop
 from ..core.slots import local_instant, make_slot
 from ..core.time import utcnow
 from ..orders.models import Fulfilment, Order, OrderLine, PaymentStatus, Status
-from ..reservations import emails as booking_emails
 from ..orders.viewing import when_words
+from ..reservations import emails as booking_emails
 from ..reservations.context import Links
 from ..reservations.models import Reservation, ReservationStatus, WaitlistEntry
 from ..store.current import current_shop

@@ -10,15 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Role, User
+from ..cakes.demo import seed_cakes
 from ..core.security import hash_password
 from ..core.time import to_zone, utcnow, zone
 from ..menu.models import Category, Product, ProductAllergen, ProductDiet
-from ..store.models import Closure, OpeningPeriod, StoreSettings
 from ..reservations.demo import seed_reservations
 from ..reviews.demo import seed_reviews
+from ..store.models import Closure, OpeningPeriod, StoreSettings
 from .catalogue import CATEGORIES, PRODUCTS
 from .ordering import seed_ordering
-from ..cakes.demo import seed_cakes
 
 STORE = {
     "name": "Crumb & Kettle",

@@ -1,7 +1,7 @@
 """The menu's search-and-filter form: a GET form, so results have a shareable address."""
 from __future__ import annotations
 
-from wtforms import SelectChoice, SearchField, SelectField, SelectMultipleField
+from wtforms import SearchField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 

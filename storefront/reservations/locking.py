@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..core.db import insert_ignore
 from .models import ReservationDay
 
+
 def lock_days(session: Session, days: Iterable[date]) -> None:
     for day in sorted(set(days)):
         session.execute(insert_ignore(session, ReservationDay, {"local_date": day, "version": 0}, ["local_date"]))

@@ -4,8 +4,8 @@ from flask import Blueprint
 
 bp = Blueprint("reviews", __name__, cli_group="reviews")
 
-from . import cli, views  # noqa: E402,F401  routes and commands register on bp
 from ..orders.service import ON_COMPLETED  # noqa: E402
+from . import cli, views  # noqa: E402,F401  routes and commands register on bp
 from .service import invite_after_order  # noqa: E402
 
 ON_COMPLETED.append(invite_after_order)  # a completed order invites its customer to review it

@@ -1,7 +1,6 @@
 """Review forms. Limits match the columns, so nothing valid here can fail in the database."""
 from __future__ import annotations
 
-
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 

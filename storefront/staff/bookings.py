@@ -15,7 +15,11 @@ from ..core.shop import Shop
 from ..reservations import service as reservations
 from ..reservations.context import Links
 from ..reservations.models import (
-    DiningTable, Reservation, ReservationStatus, WaitlistEntry, WaitlistStatus,
+    DiningTable,
+    Reservation,
+    ReservationStatus,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from ..store.service import hours_on
 

@@ -20,8 +20,17 @@ from ..store.current import request_context
 from . import auditing, bookings, bp, service
 from . import dashboard as dashboard_figures
 from .forms import (
-    AcceptForm, AuditFilterForm, CancelOrderForm, DayForm, DecideForm, LeadTimeForm, MarkForm, MoveForm, OfferForm,
-    PauseForm, WalkInForm,
+    AcceptForm,
+    AuditFilterForm,
+    CancelOrderForm,
+    DayForm,
+    DecideForm,
+    LeadTimeForm,
+    MarkForm,
+    MoveForm,
+    OfferForm,
+    PauseForm,
+    WalkInForm,
 )
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from storefront.extensions import db
-
 from tests.support.servers import LiveServer
 
 from .harness import AXE_FILE, AxeAssetMiddleware, JsAuditor, PageWatch

@@ -12,7 +12,6 @@ from playwright.sync_api import Locator, Page, Response, expect
 
 from tests.support.builders import PASSWORD
 
-
 # --------------------------------------------------------------------------------------------
 # Travelling
 # --------------------------------------------------------------------------------------------

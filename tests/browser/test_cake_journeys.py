@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.support.cakes import frozen_clock, cake_shop
+from tests.support.cakes import cake_shop, frozen_clock
 
 from .harness import check_page
 from .test_checkout_journeys import fill_details, go_to_checkout, place_order, posting

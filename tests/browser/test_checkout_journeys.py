@@ -22,8 +22,18 @@ from tests.support.builders import make_category, make_product, make_user
 from tests.support.checkout import FIXED_NOW, make_promo, open_shop
 
 from .harness import check_page
-from .pages import (add_from_menu, add_on_product_page, badge, error_summary, field_error, fill_details, go_to_checkout,
-                    posting, sign_in, toasts)
+from .pages import (
+    add_from_menu,
+    add_on_product_page,
+    badge,
+    error_summary,
+    field_error,
+    fill_details,
+    go_to_checkout,
+    posting,
+    sign_in,
+    toasts,
+)
 from .pages import press as press_button
 
 SATURDAY_1230 = "2026-11-21T12:30+00:00"   # Saturday 21 November, 12:30 in the shop (GMT), as core.slots writes it

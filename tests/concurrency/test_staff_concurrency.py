@@ -12,8 +12,8 @@ from storefront.extensions import db
 from storefront.orders.models import Order, OrderStatusChange, Status
 from storefront.reservations.models import Reservation, TableClaim
 from tests.concurrency.test_cart_concurrency import Browser
-from tests.concurrency.test_reservation_concurrency import DAY, Diner
 from tests.concurrency.test_checkout_concurrency import all_at_once
+from tests.concurrency.test_reservation_concurrency import DAY, Diner
 from tests.support.builders import PASSWORD, make_store, make_user
 from tests.support.html import csrf_from
 from tests.support.orders import make_order

@@ -14,7 +14,7 @@ from storefront.cakes.models import CakeConfiguration, CakePhoto
 from storefront.extensions import db
 from storefront.orders.models import Order
 from tests.support.builders import PASSWORD, make_user
-from tests.support.cakes import frozen_clock, CakeClient, cake_shop
+from tests.support.cakes import CakeClient, cake_shop, frozen_clock
 from tests.support.checkout import CheckoutClient
 
 GPS = 0x8825

@@ -14,7 +14,7 @@ from storefront.core.outbox import OutboxMessage
 from storefront.extensions import db
 from storefront.orders.models import Order, Status
 from tests.support.builders import make_closure
-from tests.support.cakes import frozen_clock, CakeClient, cake_shop
+from tests.support.cakes import CakeClient, cake_shop, frozen_clock
 from tests.support.checkout import CheckoutClient
 from tests.support.html import csrf_from
 

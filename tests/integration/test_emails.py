@@ -9,7 +9,6 @@ from datetime import timedelta
 from email import policy
 from pathlib import Path
 
-import pytest
 from icalendar import Calendar
 
 from storefront.config import production_settings

@@ -4,8 +4,6 @@ get a clear message beside the field or a friendly page, nothing is written, nev
 with personal data says `Cache-Control: no-store`."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup

@@ -262,9 +262,10 @@ def test_statement_counts_do_not_grow_with_the_catalogue(client, count_queries, 
     small = statements_per_page(client, count_queries)
     catalogue_more = 290
     categories = {}
-    from storefront.menu.models import Category
-    from storefront.extensions import db
     import sqlalchemy as sa
+
+    from storefront.extensions import db
+    from storefront.menu.models import Category
     for cat in db.session.scalars(sa.select(Category)):
         categories[cat.slug] = cat
     for i in range(10, 10 + catalogue_more):

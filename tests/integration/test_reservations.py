@@ -14,8 +14,7 @@ from icalendar import Calendar
 from storefront.core.outbox import OutboxMessage
 from storefront.core.time import utcnow
 from storefront.extensions import db
-from storefront.reservations.models import (Reservation, ReservationStatus, TableClaim, WaitlistEntry,
-                                            WaitlistStatus)
+from storefront.reservations.models import Reservation, ReservationStatus, TableClaim, WaitlistEntry, WaitlistStatus
 from tests.support.builders import PASSWORD, make_user
 from tests.support.html import csrf_from, form, hidden_value, links, soup, text_of, texts
 from tests.support.reservations import future_day, local, make_reservation, make_room

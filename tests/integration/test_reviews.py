@@ -513,7 +513,7 @@ def test_invite_after_order_marks_earlier_reviews_of_its_products_verified(shop,
 def test_completing_a_booking_invites_a_visit_review(app, shop, app_ctx):
     from storefront.core.outbox import OutboxMessage
     from storefront.reservations.models import ReservationStatus
-    from tests.support.reservations import make_reservation, make_rules, make_table, open_every_day, local, future_day
+    from tests.support.reservations import future_day, local, make_reservation, make_rules, make_table, open_every_day
 
     make_rules()
     open_every_day()

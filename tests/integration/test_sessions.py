@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from storefront.extensions import db
 from tests.support.builders import PASSWORD, make_user
 
 NEW_PASSWORD = "a brand new passphrase"

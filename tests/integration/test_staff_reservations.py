@@ -16,8 +16,15 @@ from storefront.extensions import db
 from storefront.reservations.models import Reservation, ReservationStatus, WaitlistEntry, WaitlistStatus
 from tests.support.builders import PASSWORD, make_store, make_user
 from tests.support.html import csrf_from
-from tests.support.reservations import active_claims, future_day, local, make_reservation, make_rules, make_table, \
-    open_every_day
+from tests.support.reservations import (
+    active_claims,
+    future_day,
+    local,
+    make_reservation,
+    make_rules,
+    make_table,
+    open_every_day,
+)
 
 DAY = future_day(2)
 

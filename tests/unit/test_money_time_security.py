@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storefront.core.money import format_money, to_money
-from storefront.core.security import safe_next, token_digest, new_token
+from storefront.core.security import new_token, safe_next, token_digest
 from storefront.core.time import to_zone, zone
 
 pytestmark = pytest.mark.no_db

@@ -5,8 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storefront.reservations.assignment import (CombinationInfo, Floor, Occupancy, Placement, TableInfo, choose,
-                                                clashes)
+from storefront.reservations.assignment import CombinationInfo, Floor, Occupancy, Placement, TableInfo, choose, clashes
 
 pytestmark = pytest.mark.no_db
 

@@ -17,8 +17,16 @@ from storefront.core.rules import RuleViolation
 from storefront.extensions import db
 from storefront.reservations import service
 from storefront.reservations.assignment import clashes
-from storefront.reservations.models import (ACTIVE_STATUSES, DiningTable, Reservation, ReservationDay,
-                                            ReservationHistory, TableClaim, TableCombination, WaitlistEntry)
+from storefront.reservations.models import (
+    ACTIVE_STATUSES,
+    DiningTable,
+    Reservation,
+    ReservationDay,
+    ReservationHistory,
+    TableClaim,
+    TableCombination,
+    WaitlistEntry,
+)
 from storefront.reservations.rules import load_rules
 from tests.support.reservations import COMBINATIONS, LINKS, local, make_room, shop
 

@@ -15,10 +15,8 @@ from storefront.core.rules import RuleViolation
 from storefront.core.security import token_digest
 from storefront.extensions import db
 from storefront.reservations import ics, service
-from storefront.reservations.models import (Reservation, ReservationStatus, WaitlistEntry,
-                                            WaitlistStatus)
-from tests.support.reservations import (LINKS, LONDON, TABLES, active_claims, local, make_reservation, make_room,
-                                        shop)
+from storefront.reservations.models import Reservation, ReservationStatus, WaitlistEntry, WaitlistStatus
+from tests.support.reservations import LINKS, LONDON, TABLES, active_claims, local, make_reservation, make_room, shop
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 DAY = date(2026, 6, 12)
