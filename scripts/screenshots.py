@@ -1,4 +1,4 @@
-"""Screenshots of every customer page at phone (390×844) and desktop (1280×800) sizes.
+"""Screenshots of every customer page (and the back office) at phone (390×844) and desktop (1280×800) sizes.
 
     make screenshots        # writes screenshots/<width>/<nn-page>.png (git-ignored)
 
@@ -25,6 +25,7 @@ OUT = ROOT / "screenshots"
 SIZES = {"390": (390, 844), "1280": (1280, 800)}
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CUSTOMER = ("customer@example.com", "customer-demo-password")
+STAFF = ("staff@crumbandkettle.example", "staff-demo-password")
 
 
 def serve(instance: Path) -> tuple[subprocess.Popen, str]:
@@ -73,11 +74,9 @@ def walk(page: Page, folder: Path) -> None:
     shoot(page, folder, "13-register", "/account/register")
     shoot(page, folder, "14-reset", "/account/reset")
     shoot(page, folder, "15-not-found", "/no-such-page")
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(CUSTOMER[0])
-    page.get_by_label("Password").fill(CUSTOMER[1])
-    with page.expect_navigation():
-        page.get_by_role("main").get_by_role("button", name=re.compile("Sign in")).click()
+    shoot(page, folder, "20-cakes", "/cakes")
+    shoot(page, folder, "21-reviews", "/reviews")
+    sign_in(page, *CUSTOMER)
     # The guest's cart came along at sign-in: place it as an order, to see the order's page.
     page.goto("/checkout")
     if not page.get_by_label("Phone number").input_value():
@@ -91,6 +90,21 @@ def walk(page: Page, folder: Path) -> None:
     booking = page.locator("main a[href^='/reservations/']").first
     if booking.count():
         shoot(page, folder, "19-booking", booking.get_attribute("href"))
+    # The back office, as the demo staff member.
+    page.context.clear_cookies()
+    sign_in(page, *STAFF)
+    shoot(page, folder, "30-staff-dashboard", "/staff/")
+    shoot(page, folder, "31-staff-orders", "/staff/orders")
+    shoot(page, folder, "32-staff-reservations", "/staff/reservations")
+    shoot(page, folder, "33-staff-audit", "/staff/audit")
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("button", name=re.compile("Sign in")).click()
 
 
 def main() -> None:
