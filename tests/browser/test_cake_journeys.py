@@ -31,8 +31,14 @@ def total(page: Page):
 def change(page: Page, act, *, js: bool) -> None:
     """Change a choice: with JavaScript the price summary asks the server by itself (htmx)."""
     if js:
+        # htmx attaches the new summary's triggers when the swap settles: the next choice must wait
+        # for that, or its event would reach only the summary just replaced (a person's next
+        # keystroke would send it anyway; a test's single `fill` would be lost).
+        page.evaluate("() => { window.cakeSettled = false; document.body.addEventListener("
+                      "'htmx:afterSettle', () => { window.cakeSettled = true; }, {once: true}); }")
         with posting(page, "/cakes", htmx=True):
             act()
+        page.wait_for_function("() => window.cakeSettled === true")
     else:
         act()
 
