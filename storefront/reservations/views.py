@@ -101,11 +101,6 @@ def _booked_answer(booked: service.Booked, token: str, message: str):
     return redirect_to(url_for("reservations.manage", token=token))
 
 
-def _private(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.app_template_filter("slot_time")
 def slot_time(slot: Slot) -> str:
     return emails.clock(slot, current_shop())
@@ -267,8 +262,9 @@ def with_booking(view):
         else:
             reservation = service.find_by_token(db.session, token)
         if reservation is None:
-            return _private(render("reservations/link_invalid.html", "content", status=404))
-        return _private(view(Access(reservation, token, reservation.reference if reference else None)))
+            return render("reservations/link_invalid.html", "content", status=404)
+        # no-store comes from core.security: the address carries the booking's secret.
+        return view(Access(reservation, token, reservation.reference if reference else None))
 
     return wrapper
 
