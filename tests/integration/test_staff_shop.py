@@ -23,6 +23,7 @@ from tests.support.checkout import FIXED_NOW, CheckoutClient, open_shop
 from tests.support.html import csrf_from, field_errors, form, links, page_text, soup, texts
 from tests.support.orders import make_order
 from tests.support.reservations import LONDON, local, make_combination, make_reservation, make_table
+from tests.support.sweep import HOSTILE_VALUES, RowCounter, forms_in, hostile_form_value, value_label
 
 HTMX = {"HX-Request": "true"}
 TODAY = FIXED_NOW.astimezone(LONDON).date()  # Friday 20 November 2026
@@ -534,3 +535,53 @@ def test_saving_unchanged_values_writes_no_audit_row(staff):
     data = form(staff.get("/staff/shop/ordering"), "#shop-form")
     assert post(staff, "/staff/shop/ordering", data).status_code == 303
     assert audits() == []
+
+
+# --- the hostile-input sweep, as staff ----------------------------------------------------------
+
+EDIT_FORMS = ["/staff/shop/store", "/staff/shop/ordering", "/staff/shop/booking-rules", "/staff/shop/hours/edit",
+              "/staff/shop/closures/edit", "/staff/shop/zones/edit", "/staff/shop/tables/edit",
+              "/staff/shop/combinations/edit", "/staff/shop/turn-times/edit"]
+
+
+def test_hostile_values_in_every_upkeep_field_are_refused_without_a_500_or_a_write(staff):
+    """The site-wide sweep visits these pages as a customer (and is refused); here staff send every
+    hostile value once into every field of every upkeep form, the other fields valid."""
+    make_table("T1", 1, 2)
+    make_table("T2", 1, 2)
+    counter = RowCounter()
+    problems, sent = [], 0
+    valid = {"name": "Valid name", "area": "inside", "postcode_prefixes": "SW1A", "starts_on": (TODAY + timedelta(
+        days=3)).isoformat(), "reason": "Holiday", "opens_at": "18:00", "closes_at": "19:00", "fee": "1.00",
+        "minimum_order": "0", "min_seats": "2", "max_seats": "2", "position": "1", "party_from": "9", "minutes": "60"}
+    try:
+        for path in EDIT_FORMS:
+            html = staff.get(path).get_data(as_text=True)
+            shown = next(f for f in forms_in(html, path) if f.method == "POST" and f.action == path)
+            base = {name: values for name, values in shown.fields.items()}
+            for name, value in valid.items():
+                if name in base and not any(base[name]):
+                    base[name] = [value]
+            for name in shown.fields:
+                if name == "csrf_token":
+                    continue
+                for value in HOSTILE_VALUES:
+                    data = {**base, name: hostile_form_value(value)}
+                    before = counter()
+                    if value == "JSON":
+                        response = staff.post(path, json={**{k: v[0] if v else "" for k, v in base.items()},
+                                                          name: {"x": 1}},
+                                              headers={"X-CSRFToken": base["csrf_token"][0]})
+                    else:
+                        response = staff.post(path, data=data, content_type="multipart/form-data")
+                    sent += 1
+                    if response.status_code >= 500:
+                        problems.append(f"{response.status_code} {path} {name}={value_label(value)}")
+                    elif response.status_code >= 400 and counter() != before:
+                        problems.append(f"refusal wrote rows: {path} {name}={value_label(value)}")
+                    if counter() != before:
+                        db.session.rollback()
+    finally:
+        counter.close()
+    assert sent > 500
+    assert problems == []
