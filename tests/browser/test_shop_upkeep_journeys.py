@@ -33,6 +33,17 @@ def times(page: Page):
     return page.get_by_role("link", name=re.compile(f"^[0-9]{{2}}:[0-9]{{2}} on {DAY_LABEL}$"))
 
 
+def signed_in_with_one_table(page: Page, db_data) -> None:
+    """A shop open 12:00–22:00 every day with one table for two, and staff signed in."""
+    with db_data():
+        make_store()
+        open_every_day("12:00", "22:00")
+        make_rules()
+        make_table("T1", 1, 2)
+        make_user("staff@example.com", role=Role.STAFF)
+    sign_in(page)
+
+
 def upkeep(page: Page, section: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff").click()
     page.get_by_role("navigation", name="Back office").get_by_role("link", name="Shop").click()
@@ -42,13 +53,7 @@ def upkeep(page: Page, section: str) -> None:
 
 def test_change_opening_hours_and_the_reservation_times_follow(page: Page, live_server, db_data, nu_checker,
                                                                js_enabled):
-    with db_data():
-        make_store()
-        open_every_day("12:00", "22:00")
-        make_rules()
-        make_table("T1", 1, 2)
-        make_user("staff@example.com", role=Role.STAFF)
-    sign_in(page)
+    signed_in_with_one_table(page, db_data)
     expect(times(page).first).to_have_accessible_name(f"12:00 on {DAY_LABEL}")
 
     upkeep(page, "Opening hours")
@@ -83,13 +88,7 @@ def test_change_opening_hours_and_the_reservation_times_follow(page: Page, live_
 
 def test_add_a_closure_a_zone_a_table_and_refuse_a_mixed_combination(page: Page, live_server, db_data, nu_checker,
                                                                      js_enabled):
-    with db_data():
-        make_store()
-        open_every_day("12:00", "22:00")
-        make_rules()
-        make_table("T1", 1, 2)
-        make_user("staff@example.com", role=Role.STAFF)
-    sign_in(page)
+    signed_in_with_one_table(page, db_data)
     page.goto("/staff/shop/")
     check_page(page, nu_checker, "shop upkeep index")
 

@@ -73,9 +73,24 @@ def snapshot(kind: Kind, row: Any) -> Values:
     return {name: plain(getattr(row, name)) for name in kind.fields}
 
 
+# Upkeep changes are rare and their rules read other rows (a weekday's periods, every zone's
+# prefixes), so on PostgreSQL they take turns: one transaction-scoped advisory lock, taken before
+# any row is read for a change, so two overlapping periods saved at the same moment cannot both
+# pass the overlap check. (SQLite serialises writers itself.)
+UPKEEP_LOCK = 7_015_001
+
+
+def take_turn(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(UPKEEP_LOCK)))
+
+
 def find(session: Session, kind: Kind, row_id: int | None, *, lock: bool = False) -> Any | None:
+    """The row, or None; `lock` (for a change) takes the upkeep turn and locks the row."""
     if row_id is None:
         return None
+    if lock:
+        take_turn(session)
     return session.get(kind.model, row_id, with_for_update=lock)
 
 
@@ -87,6 +102,7 @@ def save(session: Session, kind: Kind, row: Any | None, values: Values, ctx: Con
     """Create (row None) or change a row: rules, then the change and its audit row, one commit.
     A change that changes nothing writes nothing."""
     creating = row is None
+    take_turn(session)
     before = None if creating else snapshot(kind, row)
     try:
         values = kind.check(session, row, {name: values[name] for name in kind.fields}, ctx)
@@ -114,6 +130,7 @@ def save(session: Session, kind: Kind, row: Any | None, values: Values, ctx: Con
 
 def delete(session: Session, kind: Kind, row: Any, ctx: Context) -> str:
     """Delete a row no booking or order depends on; the audit row keeps what it was."""
+    take_turn(session)
     reason = kind.in_use(session, row)
     if reason:
         session.rollback()
@@ -130,6 +147,7 @@ def delete(session: Session, kind: Kind, row: Any, ctx: Context) -> str:
 
 def settings_row(session: Session, kind: Kind, **given) -> Any:
     """The settings row, locked for this change; an unsaved row of defaults when there is none."""
+    take_turn(session)
     row = session.scalars(sa.select(kind.model).order_by(kind.model.id).limit(1).with_for_update()).first()
     return row if row is not None else defaults_of(kind.model, **given)
 
@@ -160,7 +178,7 @@ def check_period(session: Session, row: OpeningPeriod | None, values: Values, ct
         raise RuleViolation.on("closes_at", f"Closing time must be after {_hhmm(opens)}. A period cannot run "
                                             "past midnight: add the rest to the next day.")
     others = session.scalars(sa.select(OpeningPeriod).where(OpeningPeriod.weekday == weekday)
-                             .order_by(OpeningPeriod.opens_at).with_for_update()).all()
+                             .order_by(OpeningPeriod.opens_at)).all()
     for other in others:
         if (row is None or other.id != row.id) and opens < other.closes_at and other.opens_at < closes:
             raise RuleViolation.on("opens_at", f"This overlaps {WEEKDAY_NAMES[weekday]}'s "

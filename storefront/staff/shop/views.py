@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from ...core.fields import whole_number
 from ...core.htmx import redirect_to, render
 from ...core.rules import RuleViolation, populate_errors
+from ...core.settings import load_settings
 from ...extensions import db
 from ...reservations.models import DiningTable, TableCombination
 from ...store.current import money, request_context, store_defaults
@@ -230,9 +231,8 @@ for _screen in SCREENS:
 
 def edit_settings(screen: SettingsScreen):
     given = screen.defaults()
-    row = service.settings_row(db.session, screen.kind, **given)
+    row = load_settings(db.session, screen.kind.model, **given)
     form = screen.form(data={name: getattr(row, name) for name in screen.kind.fields})
-    db.session.rollback()  # the lock is taken again, with the form's values, by the save
     if form.validate_on_submit():
         try:
             service.save_settings(db.session, screen.kind, form.data, request_context(), **given)
