@@ -49,9 +49,11 @@ def staff(shop, client, auth):
 
 
 def post(client, path: str, data: dict, *, page: str | None = None, headers=None):
-    """Post as the page's form would: its CSRF token, then `data`."""
-    token = csrf_from(client.get(page or path).data)
-    return client.post(path, data={"csrf_token": token, **data}, headers=headers or {})
+    """Post as the page's form would: its CSRF token and what it showed (`seen`), then `data`."""
+    shown = soup(client.get(page or path))
+    seen = shown.select_one('input[name="seen"]')
+    extra = {"seen": seen.get("value", "")} if seen is not None else {}
+    return client.post(path, data={"csrf_token": csrf_from(shown), **extra, **data}, headers=headers or {})
 
 
 def count(model) -> int:
@@ -315,6 +317,7 @@ def test_a_zone_change_moves_a_postcodes_fee(staff, app):
     assert delivery_total(shopper) == "22.50"  # £20 + Centre's £2.50
     centre = db.session.scalars(sa.select(DeliveryZone)).one()
     data = form(staff.get(f"/staff/shop/zones/edit?id={centre.id}"), "#shop-form")
+    del data["seen"]  # each post below reads the page afresh, as a person saving twice would
     response = post(staff, f"/staff/shop/zones/edit?id={centre.id}", {**data, "fee": "4.00"})
     assert response.status_code == 303
     assert delivery_total(shopper) == "24.00"
@@ -585,3 +588,29 @@ def test_hostile_values_in_every_upkeep_field_are_refused_without_a_500_or_a_wri
         counter.close()
     assert sent > 500
     assert problems == []
+
+
+def test_a_save_over_someone_elses_newer_change_is_refused(staff):
+    table = make_table("T1", 1, 2)
+    url = f"/staff/shop/tables/edit?id={table.id}"
+    opened = form(staff.get(url), "#shop-form")  # this person's page
+    assert post(staff, url, table_data(name="T1", min_seats="1", max_seats="3")).status_code == 303  # another's save
+    response = staff.post(url, data={**opened, "max_seats": "6"})
+    assert response.status_code == 422
+    assert "Someone else saved a change to this while you were editing" in page_text(response)
+    db.session.expire_all()
+    assert db.session.get(DiningTable, table.id).max_seats == 3
+    assert [e.action for e in audits()] == ["dining_table.update"]
+    # The same goes for a settings row.
+    opened = form(staff.get("/staff/shop/ordering"), "#shop-form")
+    assert post(staff, "/staff/shop/ordering", {**opened, "seen": opened["seen"], "days_ahead": "9"}).status_code == 303
+    response = staff.post("/staff/shop/ordering", data={**opened, "days_ahead": "3"})
+    assert response.status_code == 422
+    assert db.session.scalars(sa.select(OrderingRules)).one().days_ahead == 9
+
+
+def test_the_audit_log_shows_each_changed_value(staff):
+    monday = db.session.scalars(sa.select(OpeningPeriod).where(OpeningPeriod.weekday == 0)).one()
+    post(staff, f"/staff/shop/hours/edit?id={monday.id}", {"weekday": "0", "opens_at": "09:30", "closes_at": "17:00"})
+    shown = page_text(staff.get("/staff/audit", query_string={"target_type": "opening_period"}))
+    assert "opens_at: 08:00 → 09:30" in shown and "closes_at" not in shown

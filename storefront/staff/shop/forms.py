@@ -54,9 +54,16 @@ class DeleteForm(PostForm):
     id = HiddenField()
 
 
+class UpkeepForm(PostForm):
+    """Every upkeep form carries a fingerprint of the values its page showed (`seen`), so a save
+    over someone else's newer change is refused instead of quietly undoing it."""
+
+    seen = HiddenField()
+
+
 # --- the shop --------------------------------------------------------------------------------
 
-class StoreForm(PostForm):
+class StoreForm(UpkeepForm):
     name = text("Shop name", "Enter the shop's name", 120)
     address = TextAreaField("Address", filters=STRIP,
                             validators=[Optional(), Length(max=255, message="Use at most 255 characters")])
@@ -66,7 +73,7 @@ class StoreForm(PostForm):
         Email("Enter an email address like hello@example.com", check_deliverability=False)])
 
 
-class OrderingRulesForm(PostForm):
+class OrderingRulesForm(UpkeepForm):
     preparation_minutes = whole("Lead time (minutes from ordering to ready)", 0, 240, "minutes")
     slot_minutes = whole("Slot length (minutes)", 5, 120, "minutes")
     orders_per_slot = whole("Orders per slot", 1, 500)
@@ -78,7 +85,7 @@ class OrderingRulesForm(PostForm):
         InRange(0, 100, message="Enter a rate from 0 to 100, like 20 or 12.5")])
 
 
-class OpeningPeriodForm(PostForm):
+class OpeningPeriodForm(UpkeepForm):
     weekday = SelectField("Day", choices=[SelectChoice(str(i), day) for i, day in enumerate(WEEKDAYS)],
                           coerce=int, validate_choice=True)
     opens_at = LenientTimeField("Opens", message="Enter a time like 08:00",
@@ -87,14 +94,14 @@ class OpeningPeriodForm(PostForm):
                                  validators=[InputRequired("Enter the time it closes, like 17:30")])
 
 
-class ClosureForm(PostForm):
+class ClosureForm(UpkeepForm):
     starts_on = SaneDateField("First day closed", message=DATE_MESSAGE,
                               validators=[InputRequired("Enter the first day the shop is closed")])
     ends_on = SaneDateField("Last day closed (empty for one day)", message=DATE_MESSAGE, validators=[Optional()])
     reason = text("Reason (customers see this)", "Say why the shop is closed, like “Bank holiday”", 200)
 
 
-class DeliveryZoneForm(PostForm):
+class DeliveryZoneForm(UpkeepForm):
     name = text("Zone name", "Enter a name for the zone", 80)
     postcode_prefixes = StringField("Postcode areas and districts", filters=STRIP, validators=[
         DataRequired("Enter at least one postcode area or district, like BS1"),
@@ -106,7 +113,7 @@ class DeliveryZoneForm(PostForm):
 
 # --- the dining room -------------------------------------------------------------------------
 
-class TableForm(PostForm):
+class TableForm(UpkeepForm):
     name = text("Table name", "Enter a name for the table, like T4", 40)
     area = text("Area", "Enter the area, like inside or terrace", 40)
     min_seats = whole("Fewest guests", 1, 30)
@@ -115,7 +122,7 @@ class TableForm(PostForm):
     position = whole("Order on the book", 0, 999)
 
 
-class CombinationForm(PostForm):
+class CombinationForm(UpkeepForm):
     name = text("Combination name", "Enter a name, like T4+T5", 80)
     tables = SelectMultipleField("Tables pushed together", choices=[], coerce=int, validate_choice=False,
                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
@@ -124,12 +131,12 @@ class CombinationForm(PostForm):
     online_bookable = BooleanField("Bookable online (untick to keep it for staff)")
 
 
-class TurnTimeForm(PostForm):
+class TurnTimeForm(UpkeepForm):
     party_from = whole("From party size", 1, 60)
     minutes = whole("Minutes at the table", 15, 480, "minutes")
 
 
-class BookingRulesForm(PostForm):
+class BookingRulesForm(UpkeepForm):
     slot_minutes = whole("Booking times every (minutes)", 5, 60, "minutes")
     buffer_minutes = whole("Buffer between bookings at a table (minutes)", 0, 120, "minutes")
     pacing_guests_per_slot = whole("Pacing: most guests arriving per time", 1, 500)

@@ -8,6 +8,8 @@ nothing is written. Every change goes through the ORM, so whatever caches these 
 on commit, and the customer pages read the new rows on their next request."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,6 +75,15 @@ def snapshot(kind: Kind, row: Any) -> Values:
     return {name: plain(getattr(row, name)) for name in kind.fields}
 
 
+def fingerprint(kind: Kind, row: Any) -> str:
+    """A short digest of a row's values: what an edit page showed, to compare on saving."""
+    return hashlib.sha256(json.dumps(snapshot(kind, row), sort_keys=True).encode()).hexdigest()[:24]
+
+
+CHANGED_MEANWHILE = ("Someone else saved a change to this while you were editing, so nothing was saved. "
+                     "Open it again to see the current values, then make your change.")
+
+
 # Upkeep changes are rare and their rules read other rows (a weekday's periods, every zone's
 # prefixes), so on PostgreSQL they take turns: one transaction-scoped advisory lock, taken before
 # any row is read for a change, so two overlapping periods saved at the same moment cannot both
@@ -98,12 +109,17 @@ def rows(session: Session, kind: Kind, *options) -> list[Any]:
     return list(session.scalars(sa.select(kind.model).options(*options).order_by(*kind.order_by)))
 
 
-def save(session: Session, kind: Kind, row: Any | None, values: Values, ctx: Context) -> Any:
+def save(session: Session, kind: Kind, row: Any | None, values: Values, ctx: Context, *,
+         seen: str | None = None) -> Any:
     """Create (row None) or change a row: rules, then the change and its audit row, one commit.
-    A change that changes nothing writes nothing."""
+    A change that changes nothing writes nothing; a change to a row whose values are no longer
+    the ones the page showed (`seen`, from `fingerprint`) is refused."""
     creating = row is None
     take_turn(session)
     before = None if creating else snapshot(kind, row)
+    if not creating and seen is not None and seen != fingerprint(kind, row):
+        session.rollback()
+        raise RuleViolation.on(FORM, CHANGED_MEANWHILE)
     try:
         values = kind.check(session, row, {name: values[name] for name in kind.fields}, ctx)
         row = row if row is not None else kind.model()
@@ -152,13 +168,14 @@ def settings_row(session: Session, kind: Kind, **given) -> Any:
     return row if row is not None else defaults_of(kind.model, **given)
 
 
-def save_settings(session: Session, kind: Kind, values: Values, ctx: Context, **given) -> Any:
+def save_settings(session: Session, kind: Kind, values: Values, ctx: Context, *, seen: str | None = None,
+                  **given) -> Any:
     """Change the settings row; the first save creates it, its defaults being the "before"."""
     row = settings_row(session, kind, **given)
     if row.id is None:
         session.add(row)
         session.flush()  # undone with the rest if the rules refuse the values
-    return save(session, kind, row, values, ctx)
+    return save(session, kind, row, values, ctx, seen=seen)
 
 
 # --- the rules of each kind ----------------------------------------------------------------

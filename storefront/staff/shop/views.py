@@ -157,11 +157,13 @@ def list_rows(screen: Screen):
 def edit_row(screen: Screen):
     raw_id = request.args.get("id")
     row = _row_or_404(screen, raw_id, lock=request.method == "POST") if raw_id is not None else None
-    form = screen.form(data=_row_data(screen, row) if row is not None else _new_data(screen))
+    data = _row_data(screen, row) if row is not None else _new_data(screen)
+    form = screen.form(data=data | {"seen": service.fingerprint(screen.kind, row) if row is not None else ""})
     _prepare(screen, form)
     if form.validate_on_submit():
         try:
-            saved = service.save(db.session, screen.kind, row, form.data, request_context())
+            saved = service.save(db.session, screen.kind, row, form.data, request_context(),
+                                 seen=form.seen.data if row is not None else None)
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
@@ -232,10 +234,12 @@ for _screen in SCREENS:
 def edit_settings(screen: SettingsScreen):
     given = screen.defaults()
     row = load_settings(db.session, screen.kind.model, **given)
-    form = screen.form(data={name: getattr(row, name) for name in screen.kind.fields})
+    form = screen.form(data={name: getattr(row, name) for name in screen.kind.fields}
+                       | {"seen": service.fingerprint(screen.kind, row)})
     if form.validate_on_submit():
         try:
-            service.save_settings(db.session, screen.kind, form.data, request_context(), **given)
+            service.save_settings(db.session, screen.kind, form.data, request_context(), seen=form.seen.data,
+                                  **given)
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
