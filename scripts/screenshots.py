@@ -97,6 +97,15 @@ def walk(page: Page, folder: Path) -> None:
     shoot(page, folder, "31-staff-orders", "/staff/orders")
     shoot(page, folder, "32-staff-reservations", "/staff/reservations")
     shoot(page, folder, "33-staff-audit", "/staff/audit")
+    shop_upkeep(page, folder)
+
+
+def shop_upkeep(page: Page, folder: Path) -> None:
+    shoot(page, folder, "34-staff-shop", "/staff/shop/")
+    shoot(page, folder, "35-staff-shop-hours", "/staff/shop/hours")
+    shoot(page, folder, "36-staff-shop-zones", "/staff/shop/zones")
+    shoot(page, folder, "37-staff-shop-combination-new", "/staff/shop/combinations/edit")
+    shoot(page, folder, "38-staff-shop-ordering", "/staff/shop/ordering")
 
 
 def sign_in(page: Page, email: str, password: str) -> None:

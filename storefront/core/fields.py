@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from wtforms import DateField, EmailField, IntegerField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
@@ -87,3 +88,30 @@ def contact_fields(*, phone_required: str | None, phone_label: str = "Phone numb
     return (StringField("Full name", validators=NAME_VALIDATORS, filters=STRIP),
             EmailField("Email address", validators=EMAIL_VALIDATORS, filters=STRIP),
             TelField(phone_label, validators=phone_validators(phone_required, phone_example), filters=STRIP))
+
+
+_AMOUNT = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,2})?")
+
+
+class AmountField(StringField):
+    """An amount such as 2.50 or 20: ASCII digits with at most two decimals, read as a Decimal.
+    "-1", "1e3", "NaN", "Infinity", "2,50" and "١" get `message`; the range is the caller's."""
+
+    def __init__(self, label=None, validators=None, *, message: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = None
+            return
+        text = str(valuelist[0]).strip().removeprefix("£")
+        if not _AMOUNT.fullmatch(text):
+            self.data = None
+            raise ValueError(self.message)
+        self.data = Decimal(text).quantize(Decimal("0.01"))
+
+    def _value(self):
+        if self.raw_data and isinstance(self.raw_data[0], str):
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)

@@ -71,6 +71,18 @@ def search(session: Session, filters: Filters, ctx: Context) -> Page:
 
 def _changes(details: dict) -> list[tuple[str, str]]:
     shown = []
+    before, after = details.get("before"), details.get("after")
+    if isinstance(before, dict) or isinstance(after, dict):
+        # A record's values (shop upkeep): one line per value that changed, or every value when
+        # the record was created or deleted.
+        before, after = before or {}, after or {}
+        for key in list(before) + [k for k in after if k not in before]:
+            if before.get(key) != after.get(key):
+                shown.append((key, f"{_word(before.get(key))} → {_word(after.get(key))}"))
+        for key, value in details.items():
+            if key not in ("before", "after"):
+                shown.append((key, _word(value)))
+        return shown
     if "before" in details or "after" in details or "previous" in details:
         before = details.get("before", details.get("previous", ""))
         shown.append(("change", f"{_word(before)} → {_word(details.get('after', ''))}"))
