@@ -65,7 +65,7 @@ class MoneyField(StringField):
 
 def count_field(label: str, *, low: int = 0, high: int = 100_000, required: bool = True):
     message = f"Enter a whole number from {low} to {high}"
-    return WholeNumberField(label, message=message, validators=[
+    return WholeNumberField(label, message=message, default=low if required else None, validators=[
         InputRequired(message) if required else Optional(), NumberRange(low, high, message=message)])
 
 
