@@ -144,6 +144,16 @@ def test_bad_uploads_are_refused_beside_the_photo_field(staff, pastries, uploade
     assert (set(uploaded.glob("*")) if uploaded.exists() else set()) == files
 
 
+def test_a_photo_needs_its_description(staff, pastries, uploaded):
+    staff_http, _ = staff
+    before, files = counts(), set(uploaded.glob("*"))
+    answer = post_form(staff_http, "/staff/products/new",
+                       product_data(pastries, image_alt="", image=(image_bytes(), "bun.jpg")),
+                       content_type="multipart/form-data")
+    assert answer.status_code == 422 and "Describe the photo" in field_errors(answer.data)["image_alt"]
+    assert counts() == before and set(uploaded.glob("*")) == files
+
+
 def test_a_request_larger_than_the_limit_gets_the_friendly_413(staff, pastries):
     staff_http, _ = staff
     from io import BytesIO

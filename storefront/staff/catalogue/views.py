@@ -64,6 +64,9 @@ def _image_step(table: upkeep.Table, form):
     if upload is None or not upload.filename:
         return None
     image = images.check(upload.stream)
+    if not form.image_alt.data:
+        raise RuleViolation.on("image_alt", "Describe the photo for people who cannot see it, like "
+                                            "“A glazed cinnamon bun on a plate”")
 
     def attach(product):
         product.image_path = images.store(image, current_app.static_folder)
