@@ -97,6 +97,12 @@ def walk(page: Page, folder: Path) -> None:
     shoot(page, folder, "31-staff-orders", "/staff/orders")
     shoot(page, folder, "32-staff-reservations", "/staff/reservations")
     shoot(page, folder, "33-staff-audit", "/staff/audit")
+    shoot(page, folder, "40-staff-products", "/staff/products")
+    shoot(page, folder, "41-staff-product-edit", "/staff/products/1")
+    shoot(page, folder, "42-staff-promos", "/staff/promos")
+    shoot(page, folder, "43-staff-promo-edit", "/staff/promos/1")
+    shoot(page, folder, "44-staff-cake-options", "/staff/cake-options")
+    shoot(page, folder, "45-staff-cake-settings", "/staff/cake-settings")
     shop_upkeep(page, folder)
 
 

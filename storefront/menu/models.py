@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import Money, SoftDeleteMixin, TimestampMixin
 from ..extensions import db
 
+# Where the back office stores uploaded product photos, inside the static folder.
+UPLOADED_IMAGES = "uploads/products/"
+
 # Dietary tags a product can carry, in the order filters show them.
 DIETS = {
     "vegetarian": "Vegetarian",
@@ -75,6 +78,15 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
     category: Mapped[Category] = relationship(back_populates="products")
     diet_rows: Mapped[list[ProductDiet]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     allergen_rows: Mapped[list[ProductAllergen]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def card_image_path(self) -> str | None:
+        """The menu card's 400 × 300 photo: an uploaded photo has one beside its 800 × 600 file
+        (staff.catalogue.images); drawn artwork is one file for every size."""
+        path = self.image_path
+        if path and path.startswith(UPLOADED_IMAGES) and path.endswith(".jpg"):
+            return path.removesuffix(".jpg") + "-400.jpg"
+        return path
 
     @property
     def diets(self) -> list[str]:

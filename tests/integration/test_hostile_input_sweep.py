@@ -96,7 +96,7 @@ def world(app, app_ctx, monkeypatch):
     db.session.add(DeliveryZone(name="Centre", postcode_prefixes="BS1 BS2", fee=Decimal("2.50"),
                                 minimum_order=Decimal("12.00")))
     db.session.commit()
-    make_promo("WELCOME10")
+    promo = make_promo("WELCOME10")
     make_rules()
     tables = [make_table("T1", 1, 2), make_table("T3", 2, 4), make_table("T5", 4, 8)]
     pastries = make_category("Pastries", slug="pastries")
@@ -138,6 +138,8 @@ def world(app, app_ctx, monkeypatch):
             ("accounts", "token"): reset_tokens[0], ("reservations", "token"): manage_token,
             "reference": reservation.reference, "filename": "css/site.css",
             "review_id": review.id, "entry_id": waiting.id,
+            # The back office's upkeep screens (staff only: the sweep's customer gets 403 there).
+            "category_id": pastries.id, "promo_id": promo.id, "option_id": 1, "rule_id": 1,
             # A cake line and a photo name of the right shape (none exists: the routes answer 404).
             ("cakes", "field"): "c:" + "0" * 64, ("cakes", "name"): "0" * 32, ("dev", "name"): "order_confirmation",
         }),

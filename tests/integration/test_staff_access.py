@@ -76,7 +76,19 @@ def test_every_staff_route_refuses_a_customer_and_nothing_changes(app, client, a
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
-def test_every_staff_get_route_opens_for_staff(app, client, auth, placed, requested):
+@pytest.fixture
+def upkeep_rows(app_ctx):
+    """Row 1 of each table the upkeep screens edit (the order's product and category are row 1)."""
+    from storefront.cakes.models import CakeOption, CakeRule, OptionKind, RuleKind
+    from tests.support.checkout import make_promo
+
+    make_promo("ONE")
+    db.session.add(CakeOption(kind=OptionKind.SPONGE, name="Plain"))
+    db.session.add(CakeRule(kind=RuleKind.MAX_CHOICES, option_kind=OptionKind.SPONGE, limit=1, message="One"))
+    db.session.commit()
+
+
+def test_every_staff_get_route_opens_for_staff(app, client, auth, placed, requested, upkeep_rows):
     auth.login("staff@example.com", PASSWORD)
     for method, path in staff_urls(app, placed, requested):
         if method == "GET":
