@@ -279,12 +279,44 @@ def _commit_new(session: Session, reservation: Reservation, key: str, token: str
     return Booked(reservation, token)
 
 
+# Two tables this close together for one diner is most often a slip (a second tab, a changed
+# mind): the diner is asked before the second is booked, as OpenTable does.
+NEARBY_WINDOW = timedelta(hours=3)
+NEARBY_FIELD = "also_book"
+
+
+def nearby_bookings(session: Session, *, start: datetime, email: str, user_id: int | None,
+                    window: timedelta = NEARBY_WINDOW) -> list[Reservation]:
+    """The diner's other live bookings (same email, or same account) starting within `window`
+    of `start`, soonest first."""
+    same_diner = Reservation.email == email.strip().lower()
+    if user_id is not None:
+        same_diner = sa.or_(same_diner, Reservation.user_id == user_id)
+    return list(session.scalars(
+        sa.select(Reservation).where(same_diner,
+                                     Reservation.status.in_((*ACTIVE_STATUSES, ReservationStatus.REQUESTED)),
+                                     Reservation.starts_at > start - window, Reservation.starts_at < start + window)
+        .order_by(Reservation.starts_at)))
+
+
+def _check_nearby(session: Session, start: datetime, guest: Guest, shop: Shop) -> None:
+    nearby = nearby_bookings(session, start=start, email=guest.email, user_id=guest.user_id)
+    if nearby:
+        other = nearby[0]
+        raise RuleViolation.on(NEARBY_FIELD, (
+            f"You already have a table for {emails.guests(other.party_size)} at {emails.when(other.starts_at, shop)} "
+            f"(reference {other.reference}). Tick the box to book this one as well, or keep the one you have."))
+
+
 def book(session: Session, *, start: datetime, party: int, guest: Guest, key: str, token: str, shop: Shop,
-         links: Links, now: datetime | None = None, staff_id: int | None = None, channel: str = "online") -> Booked:
+         links: Links, now: datetime | None = None, staff_id: int | None = None, channel: str = "online",
+         also_book: bool = True) -> Booked:
     """Book a table for `party` at `start`, assigning the table automatically. A replayed form
     (same `key`) returns the booking it made the first time. Staff taking a phone call or a
     walk-in (`staff_id` given) book under the same hours, day lock and pacing, but without the
-    online notice or party limit and with staff-only tables too; their booking is audited."""
+    online notice or party limit and with staff-only tables too; their booking is audited.
+    With `also_book=False` a diner who already holds a table within `NEARBY_WINDOW` of `start`
+    is refused with a question (field `also_book`) instead, and nothing is written."""
     now = now or utcnow()
     existing = by_key(session, key)
     if existing is not None:
@@ -295,6 +327,8 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
     day = start.astimezone(shop.tz).date()
     book_ = load_book(session, rules, shop.tz, day, day, now)
     slot = check_start(book_, start, party, notice=online)
+    if not also_book:
+        _check_nearby(session, start, guest, shop)
 
     lock_days(session, [day])
     existing = by_key(session, key)

@@ -195,10 +195,12 @@ def book():
         token = _token_for(form.key.data)
         try:
             booked = service.book(db.session, start=start, party=party, guest=_guest(form), key=form.key.data,
-                                  token=token, shop=current_shop(), links=email_links())
+                                  token=token, shop=current_shop(), links=email_links(),
+                                  also_book=form.also_book.data)
         except RuleViolation as violation:
             _populate(form, violation)
-            alternatives = _alternatives(start, party)
+            if not form.also_book.errors:
+                alternatives = _alternatives(start, party)
         else:
             return _booked_answer(booked, token, f"Your table is booked. We have emailed the details to "
                                                  f"{booked.reservation.email}.")

@@ -132,8 +132,8 @@ def test_checkout_makes_a_configuration_per_cake_claims_days_and_cancel_gives_ba
     csrf = cakes.form(ids)["csrf_token"]
     cancel_url = f"/orders/{order.number}/cancel"
     key = response.headers["Location"].split("key=")[1]
-    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key}).status_code == 303
-    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key}).status_code == 303
+    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key, "confirm": "yes"}).status_code == 303
+    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key, "confirm": "yes"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == Status.CANCELLED
     assert db.session.get(CakeDayCount, LATER).cakes == 0   # see the next test for 'exactly once'
@@ -148,7 +148,7 @@ def test_cancel_gives_back_only_its_own_places(client, cakes, ids):
     assert db.session.get(CakeDayCount, LATER).cakes == 3
     csrf, key = cakes.form(ids)["csrf_token"], response.headers["Location"].split("key=")[1]
     for _ in range(2):
-        client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key})
+        client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key, "confirm": "yes"})
     db.session.expire_all()
     assert db.session.get(CakeDayCount, LATER).cakes == 2
 
@@ -160,7 +160,7 @@ def test_a_cake_inside_the_change_cutoff_cannot_be_cancelled_online(client, cake
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Cancel this order" not in page
     csrf, key = cakes.form(ids)["csrf_token"], response.headers["Location"].split("key=")[1]
-    client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key})
+    client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key, "confirm": "yes"})
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == Status.PLACED
     assert db.session.get(CakeDayCount, FIRST_DAY).cakes == 1
