@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from ..core.security import token_digest
 from ..core.shop import Shop
 from ..core.slots import Slot, day_bounds, local_instant, make_slot
 from ..core.time import utcnow
+from ..store.service import hours_between
 from . import emails
 from .availability import Book, load_book, load_occupancy, nearest
 from .context import Links
@@ -861,9 +863,38 @@ class Window:
     today: date
     last: date
     rules: Rules
+    closed_note: str = ""  # the days that can't be booked, in words (closed_words)
 
 
-def booking_window(session: Session, tz, now: datetime | None = None) -> Window:
+def booking_window(session: Session, tz, now: datetime | None = None, locale: str = "en_GB") -> Window:
     rules = load_rules(session)
     today = (now or utcnow()).astimezone(tz).date()
-    return Window(today=today, last=today + timedelta(days=rules.horizon_days), rules=rules)
+    last = today + timedelta(days=rules.horizon_days)
+    return Window(today=today, last=last, rules=rules,
+                  closed_note=closed_words(hours_between(session, today, last), locale))
+
+
+def closed_words(hours: dict, locale: str = "en_GB") -> str:
+    """The days in `hours` (store.service.hours_between) a diner can't book, in words for the
+    date picker, which can't grey them out itself: "Closed on Mondays; Thursday 24 December to
+    Saturday 26 December (Christmas)." Empty when every day is open."""
+    weekly = sorted({day.weekday() for day, h in hours.items() if not h.periods and h.closure_reason is None})
+    parts = []
+    if weekly:
+        names = [format_date(date(2024, 1, 1) + timedelta(days=d), "EEEE", locale=locale) + "s" for d in weekly]
+        parts.append(" and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names))
+    spells: list[list] = []
+    for day in sorted(hours):
+        reason = hours[day].closure_reason
+        if reason is None:
+            continue
+        if spells and spells[-1][2] == reason and spells[-1][1] + timedelta(days=1) == day:
+            spells[-1][1] = day
+        else:
+            spells.append([day, day, reason])
+    for first, last, reason in spells:
+        words = format_date(first, "EEEE d MMMM", locale=locale)
+        if last != first:
+            words += " to " + format_date(last, "EEEE d MMMM", locale=locale)
+        parts.append(words + ("" if reason == "Closed" else f" ({reason})"))
+    return f"Closed on {'; '.join(parts)}." if parts else ""

@@ -243,6 +243,18 @@ def test_a_second_table_close_to_the_first_is_booked_only_when_the_diner_says_so
                                                                                        local(DAY, "19:30")]
 
 
+def test_the_date_picker_names_the_closed_days(client, room):
+    from tests.support.builders import make_closure
+
+    make_closure(DAY, reason="Staff training")
+    hint = text_of(soup(client.get("/reservations")).select_one("#date-hint"))
+    assert hint == (f"Up to 60 days ahead. Closed on {DAY.strftime('%A')} {DAY.day} {DAY.strftime('%B')} "
+                    "(Staff training).")
+    closed = client.get("/reservations", query_string={"date": DAY.isoformat(), "party": 2})
+    assert "We are closed that day: Staff training." in text(closed)
+    assert not [link for link in book_links(closed) if f"start={DAY.isoformat()}" in link]   # later days only
+
+
 def test_a_table_hours_away_or_for_someone_else_is_booked_without_a_question(client, diner, room):
     diner.book(booked_link(diner, "12:00", 2))
     assert diner.book(booked_link(diner, "19:00", 2)).status_code == 303                 # 7 hours later
