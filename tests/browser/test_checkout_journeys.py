@@ -161,7 +161,11 @@ def test_guest_pickup_as_soon_as_possible(page: Page, live_server, js_enabled, d
     expect(items_table(page).locator("tbody tr")).to_have_text([
         re.compile(r"^Croissant\s*£2\.00\s*2\s*£4\.00$"), re.compile(r"^Sourdough loaf\s*£5\.00\s*1\s*£5\.00$")])
     expect(amount(page, "Total")).to_have_text("£9.00")
-    expect(page.get_by_text("Payment: Pay at pickup (unpaid).")).to_be_visible()
+    expect(page.get_by_text("Payment: Pay at pickup — nothing paid yet, nothing charged online.")).to_be_visible()
+    # What the customer looks for first, in the first screenful: that it worked, and when.
+    hero = page.locator(".order-hero")
+    expect(hero).to_have_text(re.compile(r"^\s*Order confirmed\s*Ready for pickup\s*as soon as possible \(ready about 10:30\)\s*$"))
+    assert hero.bounding_box()["y"] + hero.bounding_box()["height"] <= page.viewport_size["height"]
     # Ready in 20 minutes: too close to cancel online.
     expect(page.locator("#cancel-order")).to_have_count(0)
     expect(badge(page)).to_have_text("Cart")  # the cart was emptied
@@ -258,7 +262,7 @@ def test_signed_in_delivery_in_a_slot_with_a_promo_code(page: Page, live_server,
     expect(amount(page, "Discount (WELCOME10)")).to_have_text("−£1.50")
     expect(amount(page, "Delivery")).to_have_text("£2.50")
     expect(amount(page, "Total")).to_have_text("£16.00")
-    expect(page.get_by_text("Payment: Pay on delivery (unpaid).")).to_be_visible()
+    expect(page.get_by_text("Payment: Pay on delivery — nothing paid yet, nothing charged online.")).to_be_visible()
     expect(page.get_by_role("link", name="All your orders")).to_be_visible()
     check_page(page, nu_checker, "order page for a delivery with a discount")
     assert placed_orders(db_data) == [(number, Status.PLACED)]
