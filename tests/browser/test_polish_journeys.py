@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from storefront.reservations.models import Reservation
-from tests.support.builders import make_closure
+from tests.support.builders import PASSWORD, make_closure, make_user
 from tests.support.cakes import cake_shop, frozen_clock
 from tests.support.reservations import TABLES, future_day, local, make_reservation, make_room
 
@@ -171,3 +171,35 @@ def test_the_cake_price_stays_in_view_on_a_phone(page: Page, live_server, js_ena
     expect(total(page)).to_have_text("£28.00")
     page.set_viewport_size(DESKTOP)
     expect(bar).to_be_hidden()
+
+
+def _rgb(locator, prop: str) -> str:
+    return locator.evaluate(f"el => getComputedStyle(el).{prop}")
+
+
+def test_buttons_wear_the_brand_and_the_account_page_puts_bookings_first(page: Page, live_server, js_enabled,
+                                                                          db_data, nu_checker, cake_clock):
+    with db_data():
+        cake_shop()
+        user = make_user("pat@example.com", name="Pat Baker")
+        make_room(TABLES[:3], (), store={"name": "Loaf & Ladle"})
+        make_reservation(local(DAY, "19:00"), 2, [], email="pat@example.com", name="Pat Baker", user_id=user.id)
+    page.set_viewport_size(PHONE)
+    page.goto("/cakes")
+    # Primary and secondary both in the brown palette, not Pico's slate blue.
+    primary = page.get_by_role("button", name="Add cake to cart")
+    secondary = page.get_by_role("button", name="Update price")
+    assert _rgb(primary, "backgroundColor") == "rgb(122, 62, 18)"
+    assert _rgb(secondary, "color") == "rgb(92, 45, 11)"
+    assert _rgb(secondary, "backgroundColor") == "rgb(246, 234, 219)"   # --sf-tint
+    check_page(page, nu_checker, "cake builder buttons")
+
+    page.goto("/account/login")
+    page.get_by_label("Email address").fill("pat@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
+    headings = page.get_by_role("main").get_by_role("heading", level=2).all_inner_texts()
+    assert headings.index("Your reservations") < headings.index("Your details"), headings
+    expect(page.get_by_role("main")).to_contain_text(f"{DAY_LABEL} at 19:00")
+    check_page(page, nu_checker, "account page with a booking")
