@@ -377,6 +377,22 @@ def test_checkout_statement_count_does_not_grow_with_the_cart(checkout, count_qu
     assert few.count == many.count
 
 
+def test_the_cancel_question_reads_as_many_statements_for_a_big_order(client, checkout, count_queries, shop):
+    def asked(number):
+        with count_queries() as counter:
+            assert client.post(f"/orders/{number}/cancel", data={"csrf_token": checkout.token()}).status_code == 200
+        return counter.count
+
+    checkout.add(shop["croissant"])
+    checkout.place(when="2026-11-21T12:30Z")
+    ids = [make_product(f"Scone {i}").id for i in range(8)]
+    for product_id in ids:
+        checkout.add(product_id)
+    checkout.place(when="2026-11-21T12:45Z")
+    small, big = sorted(orders(), key=lambda order: len(order.lines))
+    assert len(big.lines) == 8 and asked(small.number) == asked(big.number)
+
+
 def test_promo_attempts_are_rate_limited_with_a_friendly_page(checkout, shop):
     checkout.add(shop["loaf"])
     data = {**checkout.form(), "action": "apply_promo"}
