@@ -91,11 +91,8 @@ def update_profile(session: Session, user: User, change: ProfileChange) -> User:
                      target_id=user.id, old=user.email, new=email)
         # Reset links went to the old address: they must not outlive it.
         _void_reset_links(session, user)
-        outbox.enqueue(session, to=user.email, subject="Your account's email address was changed", body=(
-            f"Hello {user.name},\n\n"
-            f"The email address of your account was changed to {email}. From now on we write there.\n"
-            f"{VOIDED_LINKS}\n\n"
-            "If you did not make this change, reply to this email or call the shop straight away.\n"))
+        outbox.enqueue_template(session, to=user.email, subject="Your account's email address was changed",
+                                template="email_changed", user=user, new_email=email, voided=VOIDED_LINKS)
         user.email = email
     user.name = change.name.strip()
     user.phone = (change.phone or "").strip() or None
@@ -123,11 +120,8 @@ def _set_password(session: Session, user: User, new_password: str) -> None:
     # A new nonce refuses every other session of the account, even one Redis no longer lists.
     user.session_nonce = new_session_nonce()
     _void_reset_links(session, user)
-    outbox.enqueue(session, to=user.email, subject="Your password was changed", body=(
-        f"Hello {user.name},\n\n"
-        "The password of your account was changed, and you were signed out on your other devices.\n"
-        f"{VOIDED_LINKS}\n\n"
-        "If you did not make this change, ask for a new password from the sign-in page and call the shop.\n"))
+    outbox.enqueue_template(session, to=user.email, subject="Your password was changed", template="password_changed",
+                            user=user, voided=VOIDED_LINKS)
 
 
 def change_password(session: Session, user: User, current_password: str, new_password: str) -> User:

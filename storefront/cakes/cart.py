@@ -129,6 +129,20 @@ def add_cake(session: Session, cart: CartStore, wanted: Wanted, ctx: Context, *,
     return f"Added a {cake.size.name} cake for {day:%A %-d %B} to your cart."
 
 
+def set_quantity(session: Session, cart: CartStore, field_name: str, quantity: int) -> str:
+    """Change how many of one cake the cart holds: 0 takes it out; more than the bakery makes in
+    a day is refused (checkout claims the day's places for every one of them). Returns what to
+    tell the customer."""
+    if quantity == 0:
+        cart.remove(field_name)
+        return "Removed the cake from your cart."
+    cap = service.get_settings(session).daily_capacity
+    if quantity > cap:
+        raise RuleViolation.on("quantity", f"We make at most {cap} cakes a day: choose {cap} or fewer.")
+    cart.set(field_name, quantity)
+    return f"Your cart now has {quantity} of this cake."
+
+
 @dataclass(frozen=True)
 class CakeLine:
     """A cake in the cart, checked and priced now."""

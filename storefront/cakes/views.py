@@ -4,10 +4,10 @@ opens a cake from the cart to change it."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, request, send_from_directory, url_for
+from flask import abort, current_app, flash, make_response, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
-from ..cart.forms import EmptyForm
+from ..cart.forms import EmptyForm, UpdateLineForm
 from ..cart.service import view_cart
 from ..cart.session import current_cart
 from ..core.htmx import is_htmx, redirect_to, render
@@ -105,16 +105,42 @@ def photo(name: str):
     return response
 
 
-@bp.post("/lines/<field>/remove")
-def remove(field: str):
-    EmptyForm().validate_on_submit()  # CSRF is checked globally; nothing else to read
+def _cake_line_or_404(field: str):
     cart = current_cart()
     if not field.startswith(cake_cart.PREFIX) or cart is None or field not in cart.lines():
         abort(404)
-    cart.remove(field)
+    return cart
+
+
+def _cart_answer(cart, message: str, *, ok: bool = True):
+    """The cart again: a flash and a redirect without JavaScript, the cart region with htmx."""
     if not is_htmx():
-        flash("Removed the cake from your cart.", "success")
+        flash(message, "success" if ok else "error")
         return redirect_to(url_for("cart.view"))
-    response = render("cart/page.html", "cart", cart=view_cart(db.session, cart, money), form=EmptyForm(), undo=None)
-    response.headers["HX-Trigger"] = "cart-updated"
+    body = render_template("cart/_feedback.html", message=message, ok=ok, cart=view_cart(db.session, cart, money),
+                           form=EmptyForm(), undo=None)
+    response = make_response(body, 200 if ok else 422)
+    response.vary.add("HX-Request")
     return response
+
+
+@bp.post("/lines/<field>/remove")
+def remove(field: str):
+    EmptyForm().validate_on_submit()  # CSRF is checked globally; nothing else to read
+    cart = _cake_line_or_404(field)
+    cart.remove(field)
+    return _cart_answer(cart, "Removed the cake from your cart.")
+
+
+@bp.post("/lines/<field>")
+def update(field: str):
+    cart = _cake_line_or_404(field)
+    form = UpdateLineForm()
+    if not form.validate_on_submit():
+        return _cart_answer(cart, form.quantity.errors[0] if form.quantity.errors else "Please reload the page.",
+                            ok=False)
+    try:
+        message = cake_cart.set_quantity(db.session, cart, field, form.quantity.data)
+    except RuleViolation as violation:
+        return _cart_answer(cart, violation.reasons[0][1], ok=False)
+    return _cart_answer(cart, message)

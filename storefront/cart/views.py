@@ -8,6 +8,7 @@ from flask import abort, flash, g, render_template, request, session, url_for
 from flask_login import user_logged_in
 from htmx_flask import make_response
 
+from ..core.confirm import ask_first, confirmed
 from ..core.errors import error_answer
 from ..core.htmx import is_htmx, redirect_to, render
 from ..core.rules import RuleViolation
@@ -205,6 +206,9 @@ def remove(product_id: int):
 
 @bp.post("/clear")
 def clear():
+    if not confirmed():
+        return ask_first(heading="Empty your cart?", question="Everything in your cart will be taken out.",
+                         yes="Yes, empty my cart", no="Keep my cart", back=url_for("cart.view"))
     cart = current_cart()
     if cart is not None:
         cart.clear()

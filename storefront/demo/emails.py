@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask import current_app
 
 from ..accounts.models import User
+from ..accounts.service import VOIDED_LINKS
 from ..checkout.service import confirmation_email
 from ..core.mail import Email, render_email
 from ..core.shop import Shop
@@ -21,6 +22,7 @@ from ..orders.viewing import when_words
 from ..reservations import emails as booking_emails
 from ..reservations.context import Links
 from ..reservations.models import Reservation, ReservationStatus, WaitlistEntry
+from ..reviews import emails as review_emails
 from ..store.current import current_shop
 
 TOKEN = "demo-token"  # stands in for a link's secret: the demo links open nothing
@@ -115,6 +117,18 @@ SAMPLES: dict[str, Callable[[Demo], Email]] = {
         _reservation(d, ReservationStatus.CANCELLED, 14), d.shop, d.links),
     "waitlist_offer": _waitlist_offer,
     "booking_reminder": lambda d: booking_emails.reminder(_reservation(d), d.shop, d.links, CUTOFF),
+    "review_visit_invite": lambda d: review_emails.visit_invite(_reservation(d, ReservationStatus.COMPLETED),
+                                                                f"{d.public_url}/reviews?invite={TOKEN}#write-review"),
+    "review_order_invite": lambda d: review_emails.order_invite(
+        _order(d, Fulfilment.PICKUP), f"{d.public_url}/reviews?invite={TOKEN}#write-review",
+        [("Sourdough loaf", f"{d.public_url}/menu/sourdough-loaf#write-review"),
+         ("Cardamom knot", f"{d.public_url}/menu/cardamom-knot#write-review")]),
+    "password_changed": lambda d: render_email("password_changed", subject="Your password was changed",
+                                               user=User(name="Robin Rye", email="robin@example.com"),
+                                               voided=VOIDED_LINKS),
+    "email_changed": lambda d: render_email("email_changed", subject="Your account's email address was changed",
+                                            user=User(name="Robin Rye", email="robin@example.com"),
+                                            new_email="robin.rye@example.org", voided=VOIDED_LINKS),
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..cart.session import current_cart
 from ..checkout.payments import PAYMENT_LABELS
 from ..checkout.slots import get_rules
+from ..core.confirm import ask_first, confirmed
 from ..core.htmx import redirect_to, render
 from ..core.rules import RuleViolation
 from ..extensions import db
@@ -67,6 +68,10 @@ def status(number: str):
 @bp.post("/<number>/cancel")
 def cancel(number: str):
     order, token = _order_or_404(number)
+    if not confirmed():
+        return ask_first(heading=f"Cancel order {order.number}?", question="We will not make it, and nothing is owed.",
+                         yes="Yes, cancel the order", no="Keep my order", back=order_url(order, token),
+                         fields={"key": token or ""})
     try:
         service.cancel_order(db.session, order, request_context())
     except RuleViolation as violation:

@@ -2,7 +2,7 @@
 writes is a POST form with CSRF. Limits match the columns."""
 from __future__ import annotations
 
-from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField, TimeField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..core.fields import STRIP, SaneDateField, WholeNumberField, contact_fields
@@ -79,6 +79,8 @@ class BookForm(GuestDetails):
 
     start = HiddenField()
     party = HiddenField()
+    # Shown only when the diner already holds a table close to this time (service.NEARBY_WINDOW).
+    also_book = BooleanField("Yes, book this table as well")
 
 
 class RequestForm(GuestDetails):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from ..core.security import token_digest
 from ..core.shop import Shop
 from ..core.slots import Slot, day_bounds, local_instant, make_slot
 from ..core.time import utcnow
+from ..store.service import hours_between
 from . import emails
 from .availability import Book, load_book, load_occupancy, nearest
 from .context import Links
@@ -279,12 +281,44 @@ def _commit_new(session: Session, reservation: Reservation, key: str, token: str
     return Booked(reservation, token)
 
 
+# Two tables this close together for one diner is most often a slip (a second tab, a changed
+# mind): the diner is asked before the second is booked, as OpenTable does.
+NEARBY_WINDOW = timedelta(hours=3)
+NEARBY_FIELD = "also_book"
+
+
+def nearby_bookings(session: Session, *, start: datetime, email: str, user_id: int | None,
+                    window: timedelta = NEARBY_WINDOW) -> list[Reservation]:
+    """The diner's other live bookings (same email, or same account) starting within `window`
+    of `start`, soonest first."""
+    same_diner = Reservation.email == email.strip().lower()
+    if user_id is not None:
+        same_diner = sa.or_(same_diner, Reservation.user_id == user_id)
+    return list(session.scalars(
+        sa.select(Reservation).where(same_diner,
+                                     Reservation.status.in_((*ACTIVE_STATUSES, ReservationStatus.REQUESTED)),
+                                     Reservation.starts_at > start - window, Reservation.starts_at < start + window)
+        .order_by(Reservation.starts_at)))
+
+
+def _check_nearby(session: Session, start: datetime, guest: Guest, shop: Shop) -> None:
+    nearby = nearby_bookings(session, start=start, email=guest.email, user_id=guest.user_id)
+    if nearby:
+        other = nearby[0]
+        raise RuleViolation.on(NEARBY_FIELD, (
+            f"You already have a table for {emails.guests(other.party_size)} at {emails.when(other.starts_at, shop)} "
+            f"(reference {other.reference}). Tick the box to book this one as well, or keep the one you have."))
+
+
 def book(session: Session, *, start: datetime, party: int, guest: Guest, key: str, token: str, shop: Shop,
-         links: Links, now: datetime | None = None, staff_id: int | None = None, channel: str = "online") -> Booked:
+         links: Links, now: datetime | None = None, staff_id: int | None = None, channel: str = "online",
+         also_book: bool = True) -> Booked:
     """Book a table for `party` at `start`, assigning the table automatically. A replayed form
     (same `key`) returns the booking it made the first time. Staff taking a phone call or a
     walk-in (`staff_id` given) book under the same hours, day lock and pacing, but without the
-    online notice or party limit and with staff-only tables too; their booking is audited."""
+    online notice or party limit and with staff-only tables too; their booking is audited.
+    With `also_book=False` a diner who already holds a table within `NEARBY_WINDOW` of `start`
+    is refused with a question (field `also_book`) instead, and nothing is written."""
     now = now or utcnow()
     existing = by_key(session, key)
     if existing is not None:
@@ -295,6 +329,8 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
     day = start.astimezone(shop.tz).date()
     book_ = load_book(session, rules, shop.tz, day, day, now)
     slot = check_start(book_, start, party, notice=online)
+    if not also_book:
+        _check_nearby(session, start, guest, shop)
 
     lock_days(session, [day])
     existing = by_key(session, key)
@@ -827,9 +863,38 @@ class Window:
     today: date
     last: date
     rules: Rules
+    closed_note: str = ""  # the days that can't be booked, in words (closed_words)
 
 
-def booking_window(session: Session, tz, now: datetime | None = None) -> Window:
+def booking_window(session: Session, tz, now: datetime | None = None, locale: str = "en_GB") -> Window:
     rules = load_rules(session)
     today = (now or utcnow()).astimezone(tz).date()
-    return Window(today=today, last=today + timedelta(days=rules.horizon_days), rules=rules)
+    last = today + timedelta(days=rules.horizon_days)
+    return Window(today=today, last=last, rules=rules,
+                  closed_note=closed_words(hours_between(session, today, last), locale))
+
+
+def closed_words(hours: dict, locale: str = "en_GB") -> str:
+    """The days in `hours` (store.service.hours_between) a diner can't book, in words for the
+    date picker, which can't grey them out itself: "Closed on Mondays; Thursday 24 December to
+    Saturday 26 December (Christmas)." Empty when every day is open."""
+    weekly = sorted({day.weekday() for day, h in hours.items() if not h.periods and h.closure_reason is None})
+    parts = []
+    if weekly:
+        names = [format_date(date(2024, 1, 1) + timedelta(days=d), "EEEE", locale=locale) + "s" for d in weekly]
+        parts.append(" and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names))
+    spells: list[list] = []
+    for day in sorted(hours):
+        reason = hours[day].closure_reason
+        if reason is None:
+            continue
+        if spells and spells[-1][2] == reason and spells[-1][1] + timedelta(days=1) == day:
+            spells[-1][1] = day
+        else:
+            spells.append([day, day, reason])
+    for first, last, reason in spells:
+        words = format_date(first, "EEEE d MMMM", locale=locale)
+        if last != first:
+            words += " to " + format_date(last, "EEEE d MMMM", locale=locale)
+        parts.append(words + ("" if reason == "Closed" else f" ({reason})"))
+    return f"Closed on {'; '.join(parts)}." if parts else ""

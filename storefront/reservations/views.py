@@ -130,7 +130,7 @@ bp.record(lambda state: add_section(state.app, Section("reservations/_account.ht
 @bp.get("")
 def index():
     tz = current_shop().tz
-    window = service.booking_window(db.session, tz)
+    window = service.booking_window(db.session, tz, locale=current_shop().locale)
     form = SearchForm(request.args)
     result = None
     searched = "date" in request.args or "party" in request.args
@@ -195,10 +195,12 @@ def book():
         token = _token_for(form.key.data)
         try:
             booked = service.book(db.session, start=start, party=party, guest=_guest(form), key=form.key.data,
-                                  token=token, shop=current_shop(), links=email_links())
+                                  token=token, shop=current_shop(), links=email_links(),
+                                  also_book=form.also_book.data)
         except RuleViolation as violation:
             _populate(form, violation)
-            alternatives = _alternatives(start, party)
+            if not form.also_book.errors:
+                alternatives = _alternatives(start, party)
         else:
             return _booked_answer(booked, token, f"Your table is booked. We have emailed the details to "
                                                  f"{booked.reservation.email}.")
@@ -214,7 +216,7 @@ def book():
 def request_table():
     form = RequestForm(request.args) if request.method == "GET" else RequestForm()
     tz = current_shop().tz
-    window = service.booking_window(db.session, tz)
+    window = service.booking_window(db.session, tz, locale=current_shop().locale)
     if request.method == "GET":
         form.key.data = formkeys.issue()  # never the address's: a link must not choose it
         _prefill(form)
@@ -296,7 +298,7 @@ def change(access: Access):
     reservation = access.reservation
     options = service.options(db.session, reservation)
     tz = current_shop().tz
-    window = service.booking_window(db.session, tz)
+    window = service.booking_window(db.session, tz, locale=current_shop().locale)
     search_form = ChangeSearchForm(request.args if request.method == "GET" else None)
     change_form = ChangeForm()
     result = None
@@ -390,7 +392,7 @@ def _window_around(at: time | None) -> tuple[time | None, time | None]:
 @limiter.limit(BOOKING_LIMIT, methods=["POST"])
 def waitlist():
     tz = current_shop().tz
-    window = service.booking_window(db.session, tz)
+    window = service.booking_window(db.session, tz, locale=current_shop().locale)
     form = WaitlistForm()
     if request.method == "GET":
         args = SearchForm(request.args)

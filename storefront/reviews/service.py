@@ -527,8 +527,8 @@ def mine(session: Session, user_id: int | None, *, product_id: int | None = None
 def invite_after_visit(session: Session, reservation: Reservation) -> None:
     """Queue the "how was your visit?" email for a completed booking, in the caller's
     transaction. Its link opens the visit review form with this booking chosen."""
-    subject, body = emails.visit_invite(reservation, invites.visit_link("reservation", reservation.id))
-    outbox.enqueue(session, to=reservation.email, subject=subject, body=body)
+    outbox.enqueue_email(session, to=reservation.email,
+                         email=emails.visit_invite(reservation, invites.visit_link("reservation", reservation.id)))
 
 
 def invite_after_order(session: Session, order: Order) -> None:
@@ -544,5 +544,5 @@ def invite_after_order(session: Session, order: Order) -> None:
         Product.id.in_([line.product_id for line in products]), Product.deleted_at.is_(None))).all())
     product_links = [(line.name, invites.product_link(slugs[line.product_id]))
                      for line in products if line.product_id in slugs]
-    subject, body = emails.order_invite(order, invites.visit_link("order", order.id), product_links)
-    outbox.enqueue(session, to=order.customer_email, subject=subject, body=body)
+    outbox.enqueue_email(session, to=order.customer_email,
+                         email=emails.order_invite(order, invites.visit_link("order", order.id), product_links))

@@ -161,9 +161,13 @@ def test_guest_pickup_as_soon_as_possible(page: Page, live_server, js_enabled, d
     expect(items_table(page).locator("tbody tr")).to_have_text([
         re.compile(r"^Croissant\s*£2\.00\s*2\s*£4\.00$"), re.compile(r"^Sourdough loaf\s*£5\.00\s*1\s*£5\.00$")])
     expect(amount(page, "Total")).to_have_text("£9.00")
-    expect(page.get_by_text("Payment: Pay at pickup (unpaid).")).to_be_visible()
+    expect(page.get_by_text("Payment: Pay at pickup — nothing paid yet, nothing charged online.")).to_be_visible()
+    # What the customer looks for first, in the first screenful: that it worked, and when.
+    hero = page.locator(".order-hero")
+    expect(hero).to_have_text(re.compile(r"^\s*Order confirmed\s*Ready for pickup\s*as soon as possible \(ready about 10:30\)\s*$"))
+    assert hero.bounding_box()["y"] + hero.bounding_box()["height"] <= page.viewport_size["height"]
     # Ready in 20 minutes: too close to cancel online.
-    expect(page.get_by_role("button", name="Cancel this order")).to_have_count(0)
+    expect(page.locator("#cancel-order")).to_have_count(0)
     expect(badge(page)).to_have_text("Cart")  # the cart was emptied
     check_page(page, nu_checker, "order page")
     assert placed_orders(db_data) == [(number, Status.PLACED)]
@@ -258,7 +262,7 @@ def test_signed_in_delivery_in_a_slot_with_a_promo_code(page: Page, live_server,
     expect(amount(page, "Discount (WELCOME10)")).to_have_text("−£1.50")
     expect(amount(page, "Delivery")).to_have_text("£2.50")
     expect(amount(page, "Total")).to_have_text("£16.00")
-    expect(page.get_by_text("Payment: Pay on delivery (unpaid).")).to_be_visible()
+    expect(page.get_by_text("Payment: Pay on delivery — nothing paid yet, nothing charged online.")).to_be_visible()
     expect(page.get_by_role("link", name="All your orders")).to_be_visible()
     check_page(page, nu_checker, "order page for a delivery with a discount")
     assert placed_orders(db_data) == [(number, Status.PLACED)]
@@ -338,10 +342,14 @@ def test_cancel_an_order(page: Page, live_server, js_enabled, db_data, nu_checke
     number = place_order(page, base, js=js_enabled)
 
     expect(page.locator(".lede")).to_have_text("Thank you, Sam Crust. Pickup, Saturday 21 November at 12:30.")
-    cancel = page.get_by_role("button", name="Cancel this order")
-    expect(cancel).to_be_visible()
+    # Quiet and confirmed: a disclosure opens the question; nothing posts before "Yes".
+    cancel = page.get_by_role("button", name="Yes, cancel the order")
+    expect(cancel).to_be_hidden()
     expect(page.get_by_role("heading", name="Changed your mind?")).to_be_visible()
     check_page(page, nu_checker, "order page that can be cancelled")
+    page.locator("#cancel-order > summary").click()
+    expect(cancel).to_be_visible()
+    expect(page.locator("#cancel-order")).to_contain_text(f"Cancel order {number}?")
 
     # A plain form post in both modes: the answer is the order's page again.
     with posting(page, f"/orders/{number}/cancel", htmx=False) as answer:
@@ -354,7 +362,7 @@ def test_cancel_an_order(page: Page, live_server, js_enabled, db_data, nu_checke
     expect(order_status(page).get_by_role("listitem")).to_have_text(
         ["20 Nov, 10:00 Order placed", "20 Nov, 10:00 Cancelled — Cancelled by the customer"])
     expect(order_status(page)).not_to_have_attribute("data-hx-trigger", "every 20s")  # final: no more polling
-    expect(page.get_by_role("button", name="Cancel this order")).to_have_count(0)
+    expect(page.locator("#cancel-order")).to_have_count(0)
     expect(page.get_by_role("heading", name="Changed your mind?")).to_have_count(0)
     check_page(page, nu_checker, "cancelled order page")
     assert placed_orders(db_data) == [(number, Status.CANCELLED)]

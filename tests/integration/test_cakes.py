@@ -92,9 +92,33 @@ def test_identical_cakes_merge_and_different_ones_never(client, cakes, ids):
     assert cakes.add(ids, decorations=[ids["Fresh berries"], ids["Sprinkles"]]).status_code == 303
     assert cakes.add(ids, decorations=[ids["Fresh berries"]]).status_code == 303
     lines = cart_fields(client)
-    quantities = sorted(int(line.select_one('td[data-label="Quantity"]').get_text()) for line in lines)
+    quantities = sorted(int(line.select_one('td[data-label="Quantity"] input[type=number]')["value"]) for line in lines)
     assert quantities == [1, 2]
     assert "Sprinkles" in lines[0].get_text() or "Sprinkles" in lines[1].get_text()
+
+
+def test_a_cake_line_has_a_quantity_stepper_with_the_days_limit(client, cakes, ids):
+    cakes.add(ids, message="Happy birthday")
+    cakes.add(ids, message="Happy anniversary")
+    first, _ = cart_fields(client)
+    csrf = cakes.form(ids)["csrf_token"]
+    more = first.select_one("button[id^=more-]").find_parent("form")
+    assert more["action"].startswith("/cakes/lines/c:") and more.select_one("input[name=quantity]")["value"] == "2"
+    assert first.select_one("button[id^=fewer-]")["aria-label"].startswith("Remove Custom cake")
+    assert client.post(more["action"], data={"csrf_token": csrf, "quantity": "2"}).status_code == 303
+    quantities = {line.select_one("input[type=number]")["id"]: int(line.select_one("input[type=number]")["value"])
+                  for line in cart_fields(client)}
+    assert sorted(quantities.values()) == [1, 2]   # only the pressed line changed; the two never merge
+    # More than the bakery makes in a day (6 in the test shop), junk, or a negative: refused, nothing changes.
+    for bad, message in [("7", "We make at most 6 cakes a day: choose 6 or fewer."),
+                         ("-1", "Enter a whole number from 0 to 99"), ("x", "Enter a whole number from 0 to 99")]:
+        refused = client.post(more["action"], data={"csrf_token": csrf, "quantity": bad}, headers={"HX-Request": "true"})
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+        assert sorted(int(line.select_one("input[type=number]")["value"]) for line in cart_fields(client)) == [1, 2]
+    # 0 takes the line out; a line that is not in this cart is not found.
+    assert client.post(more["action"], data={"csrf_token": csrf, "quantity": "0"}).status_code == 303
+    assert [int(line.select_one("input[type=number]")["value"]) for line in cart_fields(client)] == [1]
+    assert client.post(more["action"], data={"csrf_token": csrf, "quantity": "1"}).status_code == 404
 
 
 def test_a_cake_is_changed_and_removed_from_the_cart(client, cakes, ids):
@@ -132,8 +156,8 @@ def test_checkout_makes_a_configuration_per_cake_claims_days_and_cancel_gives_ba
     csrf = cakes.form(ids)["csrf_token"]
     cancel_url = f"/orders/{order.number}/cancel"
     key = response.headers["Location"].split("key=")[1]
-    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key}).status_code == 303
-    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key}).status_code == 303
+    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key, "confirm": "yes"}).status_code == 303
+    assert client.post(cancel_url, data={"csrf_token": csrf, "key": key, "confirm": "yes"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == Status.CANCELLED
     assert db.session.get(CakeDayCount, LATER).cakes == 0   # see the next test for 'exactly once'
@@ -148,7 +172,7 @@ def test_cancel_gives_back_only_its_own_places(client, cakes, ids):
     assert db.session.get(CakeDayCount, LATER).cakes == 3
     csrf, key = cakes.form(ids)["csrf_token"], response.headers["Location"].split("key=")[1]
     for _ in range(2):
-        client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key})
+        client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key, "confirm": "yes"})
     db.session.expire_all()
     assert db.session.get(CakeDayCount, LATER).cakes == 2
 
@@ -160,7 +184,7 @@ def test_a_cake_inside_the_change_cutoff_cannot_be_cancelled_online(client, cake
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Cancel this order" not in page
     csrf, key = cakes.form(ids)["csrf_token"], response.headers["Location"].split("key=")[1]
-    client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key})
+    client.post(f"/orders/{order.number}/cancel", data={"csrf_token": csrf, "key": key, "confirm": "yes"})
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == Status.PLACED
     assert db.session.get(CakeDayCount, FIRST_DAY).cakes == 1

@@ -326,3 +326,19 @@ def test_without_redis_pages_render_and_cart_actions_say_so(redis_down, products
     assert redis_down.get("/cart").status_code == 503 or "temporarily unavailable" in text(redis_down.get("/cart"))
     assert redis_down.get("/healthz").json["redis"] == "error"
     assert db.session.scalar(select(func.count(Product.id))) == before
+
+
+def test_emptying_the_cart_asks_first_and_a_bare_post_changes_nothing(shopper, products):
+    shopper.add(products["bun"], 2)
+    page = soup(shopper.client.get("/cart"))
+    opener = page.select_one("details#empty-cart")
+    assert opener.summary.get_text(strip=True) == "Empty cart…"
+    assert opener.select_one("input[name=confirm]")["value"] == "yes"
+    asked = shopper.client.post("/cart/clear", data={"csrf_token": shopper.token})
+    assert asked.status_code == 200
+    question = soup(asked)
+    assert question.h1.get_text(strip=True) == "Empty your cart?"
+    assert question.select_one("form[action='/cart/clear'] button").get_text(strip=True) == "Yes, empty my cart"
+    assert shopper.lines() == {"Cinnamon bun": 2}
+    done = shopper.client.post("/cart/clear", data={"csrf_token": shopper.token, "confirm": "yes"})
+    assert done.status_code == 303 and shopper.lines() == {}

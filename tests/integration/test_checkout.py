@@ -18,7 +18,7 @@ from storefront.orders.models import Order, Status
 from tests.support.builders import PASSWORD, make_category, make_product, make_user
 from tests.support.cart import cart_lines
 from tests.support.checkout import FIXED_NOW, CheckoutClient, make_promo, open_shop
-from tests.support.html import field_errors, hidden_value
+from tests.support.html import field_errors, hidden_value, soup
 
 HTMX = {"HX-Request": "true"}
 
@@ -307,7 +307,7 @@ def test_cancel_gives_back_stock_slot_and_promo_once(client, checkout, shop):
     order = orders()[0]
     assert db.session.get(Product, shop["croissant"]).stock_quantity == 2
     token = checkout.token()
-    cancelled = client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token})
+    cancelled = client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token, "confirm": "yes"})
     assert cancelled.status_code == 303
     db.session.expire_all()
     assert orders()[0].status == Status.CANCELLED
@@ -316,9 +316,24 @@ def test_cancel_gives_back_stock_slot_and_promo_once(client, checkout, shop):
     assert db.session.get(SlotBooking, order.slot_start).orders_count == 0
     assert db.session.scalar(sa.select(PromoCode.uses_count)) == 0
     assert db.session.scalar(sa.select(sa.func.count(PromoRedemption.id))) == 0
-    again = client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token})
+    again = client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token, "confirm": "yes"})
     assert "This order is already cancelled." in text(client.get(location))
     assert again.status_code == 303 and db.session.get(Product, shop["croissant"]).stock_quantity == 5
+
+
+def test_cancelling_an_order_asks_first_and_a_bare_post_changes_nothing(client, checkout, shop):
+    checkout.add(shop["croissant"], 1)
+    location = checkout.place(when="2026-11-21T12:30Z").headers["Location"]
+    order = orders()[0]
+    page = soup(client.get(location))
+    assert page.select_one("details#cancel-order summary").get_text(strip=True) == "Cancel this order…"
+    asked = client.post(f"/orders/{order.number}/cancel", data={"csrf_token": checkout.token()})
+    assert asked.status_code == 200
+    question = soup(asked)
+    assert question.h1.get_text(strip=True) == f"Cancel order {order.number}?"
+    assert [a.get_text(strip=True) for a in question.select(".confirm-actions a")] == ["Keep my order"]
+    db.session.expire_all()
+    assert orders()[0].status == Status.PLACED
 
 
 def test_cancel_is_refused_once_the_kitchen_has_started_or_too_close(client, checkout, shop):
@@ -327,7 +342,7 @@ def test_cancel_is_refused_once_the_kitchen_has_started_or_too_close(client, che
     order = orders()[0]
     page = text(client.get(f"/orders/{order.number}"))
     assert "Cancel this order" not in page   # ready in 20 minutes: inside the 60-minute cutoff
-    response = client.post(f"/orders/{order.number}/cancel", data={"csrf_token": checkout.token()})
+    response = client.post(f"/orders/{order.number}/cancel", data={"csrf_token": checkout.token(), "confirm": "yes"})
     assert response.status_code == 303
     assert "can no longer be cancelled online" in text(client.get(f"/orders/{order.number}"))
     assert orders()[0].status == Status.PLACED
@@ -360,6 +375,22 @@ def test_checkout_statement_count_does_not_grow_with_the_cart(checkout, count_qu
     with count_queries() as many:
         checkout.page()
     assert few.count == many.count
+
+
+def test_the_cancel_question_reads_as_many_statements_for_a_big_order(client, checkout, count_queries, shop):
+    def asked(number):
+        with count_queries() as counter:
+            assert client.post(f"/orders/{number}/cancel", data={"csrf_token": checkout.token()}).status_code == 200
+        return counter.count
+
+    checkout.add(shop["croissant"])
+    checkout.place(when="2026-11-21T12:30Z")
+    ids = [make_product(f"Scone {i}").id for i in range(8)]
+    for product_id in ids:
+        checkout.add(product_id)
+    checkout.place(when="2026-11-21T12:45Z")
+    small, big = sorted(orders(), key=lambda order: len(order.lines))
+    assert len(big.lines) == 8 and asked(small.number) == asked(big.number)
 
 
 def test_promo_attempts_are_rate_limited_with_a_friendly_page(checkout, shop):

@@ -40,6 +40,10 @@ EXPECTED = {
     "booking_request_declined": ("We cannot seat your party", None, False),
     "waitlist_offer": ("A table is free", ("Book this table", None), False),
     "booking_reminder": ("See you soon", None, False),
+    "review_visit_invite": ("How was your visit?", ("Review your visit", "/reviews?invite=demo-token#write-review"), False),
+    "review_order_invite": ("How was your order?", ("Review your order", "/reviews?invite=demo-token#write-review"), False),
+    "password_changed": ("Your password was changed", None, False),
+    "email_changed": ("Your email address was changed", None, False),
 }
 
 
@@ -63,7 +67,7 @@ def calendar_of(message) -> Calendar:
 def test_every_template_pair_is_complete_and_has_a_demo_sample():
     html = {p.stem for p in EMAIL_TEMPLATES.glob("*.html") if not p.name.startswith("_")}
     text = {p.stem for p in EMAIL_TEMPLATES.glob("*.txt") if not p.name.startswith("_")}
-    assert html == text and len(html) == 12
+    assert html == text and len(html) == 16
     assert html <= set(SAMPLES) and set(SAMPLES) == set(EXPECTED)
 
 

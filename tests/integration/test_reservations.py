@@ -219,6 +219,50 @@ def test_a_time_taken_meanwhile_is_refused_with_alternatives(client, diner, room
     assert "Book table" not in texts(again, "button") and book_links(again)
 
 
+def test_a_second_table_close_to_the_first_is_booked_only_when_the_diner_says_so(client, diner, room):
+    first = diner.book(booked_link(diner, "19:00", 2))
+    assert first.status_code == 303
+    reference = db.session.scalars(sa.select(Reservation)).one().reference
+    link = booked_link(diner, "19:30", 2)
+    warned = diner.book(link, details={**DETAILS, "email": "Robin@Example.com"})
+    assert warned.status_code == 422
+    warning = soup(warned)
+    message = text_of(warning.select_one("#also_book-error"))
+    assert message == (f"Error: You already have a table for 2 guests at {DAY.strftime('%A')}, "
+                       f"{DAY.day} {DAY.strftime('%B %Y')} at 19:00 (reference {reference}). "
+                       "Tick the box to book this one as well, or keep the one you have.")
+    assert warning.select_one('input[type=checkbox][name="also_book"]')["aria-describedby"] == "also_book-error"
+    assert warning.select_one('.error-summary a[href="#also_book"]') is not None
+    assert not warning.select('button[name="alternative"]')   # the time is free: no other times offered
+    assert count(Reservation) == 1 and count(OutboxMessage) == 1
+    # Ticked, the same form books the second table.
+    again = {**form(warned, "#book-form"), "also_book": "y"}
+    booked = client.post("/reservations/book", data=again)
+    assert booked.status_code == 303
+    assert sorted(r.starts_at for r in db.session.scalars(sa.select(Reservation))) == [local(DAY, "19:00"),
+                                                                                       local(DAY, "19:30")]
+
+
+def test_the_date_picker_names_the_closed_days(client, room):
+    from tests.support.builders import make_closure
+
+    make_closure(DAY, reason="Staff training")
+    hint = text_of(soup(client.get("/reservations")).select_one("#date-hint"))
+    assert hint == (f"Up to 60 days ahead. Closed on {DAY.strftime('%A')} {DAY.day} {DAY.strftime('%B')} "
+                    "(Staff training).")
+    closed = client.get("/reservations", query_string={"date": DAY.isoformat(), "party": 2})
+    assert "We are closed that day: Staff training." in text(closed)
+    assert not [link for link in book_links(closed) if f"start={DAY.isoformat()}" in link]   # later days only
+
+
+def test_a_table_hours_away_or_for_someone_else_is_booked_without_a_question(client, diner, room):
+    diner.book(booked_link(diner, "12:00", 2))
+    assert diner.book(booked_link(diner, "19:00", 2)).status_code == 303                 # 7 hours later
+    assert diner.book(booked_link(diner, "19:15", 2),
+                      details={**DETAILS, "email": "sam@example.com"}).status_code == 303   # another diner
+    assert count(Reservation) == 3
+
+
 # --- the manage link -------------------------------------------------------------------------
 
 @pytest.fixture

@@ -300,3 +300,23 @@ def test_the_calendar_file_has_the_booking_in_utc(room):
     assert str(event["STATUS"]) == "CONFIRMED"
     assert "http://test/reservations/tok" in str(event["DESCRIPTION"])
     assert re.search(rb"DTSTART:20260612T180000Z", body)
+
+
+def test_closed_days_are_put_in_words_for_the_date_picker():
+    from datetime import time as clock
+
+    from storefront.reservations.service import closed_words
+    from storefront.store.service import DayHours
+
+    open_day = ((clock(12), clock(22)),)
+    first = date(2026, 12, 21)   # a Monday
+    hours = {first + timedelta(days=n): DayHours(first + timedelta(days=n), open_day, None) for n in range(14)}
+    assert closed_words(hours) == ""
+    for monday in (date(2026, 12, 21), date(2026, 12, 28)):
+        hours[monday] = DayHours(monday, (), None)
+    hours[date(2026, 12, 29)] = DayHours(date(2026, 12, 29), (), None)
+    for day in (date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 26)):
+        hours[day] = DayHours(day, (), "Christmas")
+    hours[date(2027, 1, 1)] = DayHours(date(2027, 1, 1), (), "Closed")
+    assert closed_words(hours) == ("Closed on Mondays and Tuesdays; Thursday 24 December to Saturday 26 December "
+                                   "(Christmas); Friday 1 January.")
