@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.fields import STRIP, contact_fields
+from ..core.fields import STRIP, WholeNumberField, contact_fields
 from ..core.forms import PostForm
 from ..orders.models import Fulfilment
 from .zones import is_valid_postcode
+
+MAX_POINTS = 1_000_000
 
 
 class CheckoutForm(PostForm):
@@ -30,6 +32,10 @@ class CheckoutForm(PostForm):
                          validators=[Optional(), Length(max=500, message="Use at most 500 characters")])
     promo_code = StringField("Promo code", filters=STRIP,
                              validators=[Optional(), Length(max=40, message="Use at most 40 characters")])
+    # Loyalty points to spend (shown to signed-in customers who hold some; rules in loyalty.service).
+    points = WholeNumberField("Points to use", message="Enter a whole number of points, like 200",
+                              validators=[Optional(), NumberRange(min=0, max=MAX_POINTS,
+                                                                  message="Enter a number of points from 0 to 1000000")])
     key = HiddenField()  # the one-time key (core.formkeys), checked by the view
     shown_total = HiddenField()
 
