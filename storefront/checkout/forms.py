@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core.fields import STRIP, WholeNumberField, contact_fields
 from ..core.forms import PostForm
@@ -34,8 +34,7 @@ class CheckoutForm(PostForm):
                              validators=[Optional(), Length(max=40, message="Use at most 40 characters")])
     # Loyalty points to spend (shown to signed-in customers who hold some; rules in loyalty.service).
     points = WholeNumberField("Points to use", message="Enter a whole number of points, like 200",
-                              validators=[Optional(), NumberRange(min=0, max=MAX_POINTS,
-                                                                  message="Enter a number of points from 0 to 1000000")])
+                              validators=[Optional()])
     key = HiddenField()  # the one-time key (core.formkeys), checked by the view
     shown_total = HiddenField()
 
@@ -46,6 +45,10 @@ class CheckoutForm(PostForm):
             raise ValidationError("Enter the delivery postcode")
         if not is_valid_postcode(field.data):
             raise ValidationError("Enter a UK postcode, like BS1 4QA")
+
+    def validate_points(self, field):
+        if field.data is not None and not 0 <= field.data <= MAX_POINTS:
+            raise ValidationError(f"Enter a number of points from 0 to {MAX_POINTS}")
 
     def validate_address_line(self, field):
         if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:

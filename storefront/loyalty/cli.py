@@ -25,11 +25,11 @@ def _user(email: str) -> User | None:
 
 @bp.cli.command("adjust")
 @click.argument("email")
-@click.argument("points", type=int)
+@click.option("--points", type=int, required=True, help="Points to add; negative to take some away.")
 @click.option("--reason", required=True, help="Why (the customer sees it in their history).")
 @click.option("--by", "staff_email", required=True, help="The staff member making the change (audited).")
 def adjust_command(email: str, points: int, reason: str, staff_email: str) -> None:
-    """Add POINTS to (or, negative, take them from) the customer with EMAIL."""
+    """Add points to (or, negative, take them from) the customer with EMAIL."""
     customer, staff = _user(email), _user(staff_email)
     if customer is None:
         raise click.ClickException(f"No customer with the email {email}.")

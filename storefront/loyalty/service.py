@@ -104,6 +104,11 @@ def _change(session: Session, account: LoyaltyAccount, kind: EntryKind, points: 
     return entry
 
 
+def record(session: Session, user_id: int, kind: EntryKind, points: int, now: datetime, **details) -> LoyaltyEntry:
+    """One change to a customer's points (the account locked first); the caller commits."""
+    return _change(session, _lock_account(session, user_id), kind, points, now, **details)
+
+
 def expire_for(session: Session, account: LoyaltyAccount, now: datetime) -> int:
     """Expire this (locked) account's lots that are due; the points expired (0 when none)."""
     due = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LoyaltyEntry.remaining), 0)).where(
@@ -141,7 +146,7 @@ def _order_sum(session: Session, order_id: int, kind: EntryKind) -> int:
         LoyaltyEntry.order_id == order_id, LoyaltyEntry.kind == kind)) or 0)
 
 
-def earn_for_order(session: Session, order: Order) -> None:
+def earn_for_order(session: Session, order: Order, now: datetime | None = None) -> None:
     """A completed order of a signed-in customer earns its points, once (an ON_COMPLETED hook)."""
     if order.user_id is None:
         return
@@ -149,16 +154,16 @@ def earn_for_order(session: Session, order: Order) -> None:
     account = _lock_account(session, order.user_id)
     if points <= 0 or _order_sum(session, order.id, EntryKind.EARNED):
         return
-    _change(session, account, EntryKind.EARNED, points, utcnow(), order_id=order.id,
+    _change(session, account, EntryKind.EARNED, points, now or utcnow(), order_id=order.id,
             reason=f"Order {order.number}")
 
 
-def undo_for_order(session: Session, order: Order, what: str) -> None:
+def undo_for_order(session: Session, order: Order, what: str, now: datetime | None = None) -> None:
     """A cancelled or refunded order gives back the points it spent and takes back the points it
     earned — as many as are still held, since the balance never goes below zero. Once only."""
     if order.user_id is None:
         return
-    account, now = _lock_account(session, order.user_id), utcnow()
+    account, now = _lock_account(session, order.user_id), now or utcnow()
     spent = -_order_sum(session, order.id, EntryKind.REDEEMED) - _order_sum(session, order.id, EntryKind.RETURNED)
     if spent > 0:
         _change(session, account, EntryKind.RETURNED, spent, now, order_id=order.id,
