@@ -238,6 +238,10 @@ def max_points(balance: int, goods: Decimal, settings: LoyaltySettings) -> int:
     return most if most >= settings.redeem_minimum else 0
 
 
+def more_than_held(balance: int, points: int) -> str:
+    return f"You have {balance} points, so you can’t use {points}."
+
+
 def check_points(points: int, *, balance: int, goods: Decimal, has_promo: bool,
                  settings: LoyaltySettings) -> Decimal:
     """What `points` take off goods worth `goods`, or a RuleViolation on the points field saying
@@ -248,7 +252,7 @@ def check_points(points: int, *, balance: int, goods: Decimal, has_promo: bool,
         raise RuleViolation.on(FIELD, "Points can’t be used together with a promo code: remove the code "
                                       "to use points, or leave the points at 0.")
     if points > balance:
-        raise RuleViolation.on(FIELD, f"You have {balance} points, so you can’t use {points}.")
+        raise RuleViolation.on(FIELD, more_than_held(balance, points))
     if points < settings.redeem_minimum:
         raise RuleViolation.on(FIELD, f"Use at least {settings.redeem_minimum} points at a time.")
     if points % settings.redeem_step:
@@ -287,9 +291,8 @@ def redeem(session: Session, user_id: int, points: int, order: Order, now: datet
     so of two orders spending the same points the second waits, then sees what is left."""
     account = _lock_account(session, user_id)
     expire_for(session, account, now)
-    if account.balance < points:
-        raise RuleViolation.on(FIELD, f"You now have {account.balance} points: another order has just used "
-                                      "some. Nothing has been ordered yet — change the points and place it again.")
+    if account.balance < points:   # another order spent them since the page was shown
+        raise RuleViolation.on(FIELD, more_than_held(account.balance, points))
     return _change(session, account, EntryKind.REDEEMED, -points, now, order_id=order.id,
                    reason=f"Order {order.number}")
 
