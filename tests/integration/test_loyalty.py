@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 
-from storefront.accounts.models import Role
+from storefront.accounts.models import Role, User
 from storefront.core.audit import AuditEntry
 from storefront.core.outbox import OutboxMessage
 from storefront.core.shop import Context, Shop
@@ -254,3 +254,13 @@ def test_staff_adjustment_needs_a_reason_and_is_audited(app, app_ctx):
     assert "You have 75 points" in refused[0].output and "not a staff account" in refused[2].output
     assert ledger(customer) == [("adjusted", 75, 75)]
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 1
+
+
+def test_demo_customer_has_points_and_seeding_twice_adds_none(app, app_ctx):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    customer = db.session.scalar(sa.select(User.id).where(User.email == "customer@example.com"))
+    first = ledger(customer)
+    assert [points for _, points, _ in first] == [320, 180, 50] and first[-1][2] == 550
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert ledger(customer) == first
