@@ -54,6 +54,7 @@ def upgrade():
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('form_key', sa.String(length=64), nullable=True),
     sa.Column('created_at', storefront.core.db.UTCDateTime(), nullable=False),
     sa.CheckConstraint('balance_after >= 0', name=op.f('ck_loyalty_ledger_balance_after_not_negative')),
     sa.CheckConstraint('points <> 0', name=op.f('ck_loyalty_ledger_points_not_zero')),
@@ -61,7 +62,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_loyalty_ledger_actor_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_loyalty_ledger_order_id_orders'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_loyalty_ledger_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_loyalty_ledger'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loyalty_ledger')),
+    sa.UniqueConstraint('form_key', name=op.f('uq_loyalty_ledger_form_key'))
     )
     with op.batch_alter_table('loyalty_ledger', schema=None) as batch_op:
         batch_op.create_index('ix_loyalty_ledger_user_created', ['user_id', 'id'], unique=False)

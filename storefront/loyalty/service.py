@@ -186,8 +186,13 @@ def on_refunded(session: Session, order: Order) -> None:
 # --- staff ----------------------------------------------------------------------------------
 
 def adjust(session: Session, user_id: int, points: int, reason: str, *, actor_id: int | None,
-           now: datetime) -> LoyaltyEntry:
-    """A staff member adds (or takes) points with a reason; audited. The caller commits."""
+           now: datetime, key: str | None = None) -> LoyaltyEntry:
+    """A staff member adds (or takes) points with a reason; audited. The caller commits. With a
+    form's one-time `key`, a replay returns the first adjustment instead of making another."""
+    if key is not None:
+        done = session.scalars(sa.select(LoyaltyEntry).where(LoyaltyEntry.form_key == key)).first()
+        if done is not None:
+            return done
     problems = []
     if not reason.strip():
         problems.append(("reason", "Say why the points change: the customer sees it in their history."))
@@ -198,9 +203,17 @@ def adjust(session: Session, user_id: int, points: int, reason: str, *, actor_id
     account = _lock_account(session, user_id)
     before = account.balance
     entry = _change(session, account, EntryKind.ADJUSTED, points, now, actor_id=actor_id, reason=reason.strip())
+    entry.form_key = key
     audit.record(session, actor_id=actor_id, action="loyalty.adjust", target_type="user", target_id=user_id,
                  before=before, after=account.balance, points=points, reason=reason.strip())
     return entry
+
+
+def customer_by_email(session: Session, email: str) -> User:
+    user = session.scalars(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower())).first()
+    if user is None:
+        raise RuleViolation.on("email", "No account has this email address.")
+    return user
 
 
 # --- redeeming ------------------------------------------------------------------------------

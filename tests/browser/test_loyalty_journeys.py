@@ -12,8 +12,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from storefront.accounts.models import Role
 from storefront.loyalty.models import LoyaltyEntry
-from tests.support.builders import make_category, make_product, make_user
+from tests.support.builders import make_category, make_product, make_store, make_user
 from tests.support.checkout import FIXED_NOW, open_shop
 from tests.support.loyalty import give_points
 
@@ -75,3 +76,27 @@ def test_redeem_points_at_checkout_and_see_the_balance(page: Page, live_server, 
     check_page(page, nu_checker, "account page after spending points")
     with db_data() as session:
         assert [e.points for e in session.scalars(sa.select(LoyaltyEntry).order_by(LoyaltyEntry.id))] == [450, -300]
+
+
+def test_staff_adjust_a_customers_points(page: Page, live_server, js_enabled, db_data, nu_checker):
+    with db_data():
+        make_store()
+        make_user("staff@example.com", name="Sam Baker", role=Role.STAFF)
+        make_user("robin@example.com", name="Robin Rye")
+    sign_in(page, "staff@example.com", js=js_enabled)
+    page.goto("/staff/points")
+    expect(page.get_by_role("navigation", name="Back office").get_by_role("link", name="Points")).to_have_attribute(
+        "aria-current", "page")
+    check_page(page, nu_checker, "staff points screen")
+
+    page.get_by_label("Customer’s email address").fill("robin@example.com")
+    page.get_by_label("Points").fill("-20")
+    page.get_by_label("Reason (the customer sees this)").fill("Correction")
+    press(page, "Adjust points", "/staff/points", js=False)   # a plain form: the page comes back
+    expect(field_error(page, "points")).to_have_text("Error: You have 0 points, so 20 can’t be taken.")
+    check_page(page, nu_checker, "staff points screen refusing")
+
+    page.get_by_label("Points").fill("40")
+    press(page, "Adjust points", "/staff/points", js=False)
+    expect(page.get_by_role("status")).to_contain_text("robin@example.com: +40 points, balance now 40.")
+    expect(page.get_by_label("Points")).to_have_value("")

@@ -19,9 +19,10 @@ from storefront.extensions import db
 from storefront.loyalty.models import LoyaltyEntry
 from storefront.orders import service as orders_service
 from storefront.orders.models import Order, PaymentStatus, Status
+from tests.conftest import Auth, FormClient
 from tests.support.builders import PASSWORD, make_product, make_user
 from tests.support.checkout import FIXED_NOW, CheckoutClient, make_promo, open_shop
-from tests.support.html import field_errors, hidden_value, soup, text_of, texts
+from tests.support.html import csrf_from, field_errors, hidden_value, soup, text_of, texts
 from tests.support.loyalty import balance, give_points, ledger, set_rules
 
 HTMX = {"HX-Request": "true"}
@@ -264,3 +265,58 @@ def test_demo_customer_has_points_and_seeding_twice_adds_none(app, app_ctx):
     assert [points for _, points, _ in first] == [320, 180, 50] and first[-1][2] == 550
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert ledger(customer) == first
+
+
+@pytest.fixture
+def staff_client(app, app_ctx, auth):
+    make_user("staff@example.com", role=Role.STAFF)
+    make_user("robin@example.com")
+    assert auth.login("staff@example.com", PASSWORD).status_code == 303
+
+
+def adjust_form(client, **fields) -> dict:
+    page = client.get("/staff/points")
+    assert page.status_code == 200
+    return {"csrf_token": csrf_from(page.data), "key": hidden_value(page, "key"), "email": "robin@example.com",
+            "points": "50", "reason": "Sorry for the wait", **fields}
+
+
+def test_staff_adjust_points_on_their_screen_once_per_form_and_audited(client, staff_client):
+    data = adjust_form(client)
+    first, replay = client.post("/staff/points", data=data), client.post("/staff/points", data=data)
+    assert first.status_code == replay.status_code == 303
+    robin = db.session.scalar(sa.select(User.id).where(User.email == "robin@example.com"))
+    assert ledger(robin) == [("adjusted", 50, 50)]
+    (entry,) = db.session.scalars(sa.select(AuditEntry)).all()
+    assert (entry.action, entry.details["reason"], entry.details["after"]) == ("loyalty.adjust", "Sorry for the wait", 50)
+    assert "robin@example.com: +50 points, balance now 50." in client.get("/staff/points").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fields, field, message", [
+    (dict(points="-60"), "points", "You have 0 points, so 60 can’t be taken."),
+    (dict(points="0"), "points", "Enter a number of points between −1000000 and 1000000, not 0."),
+    (dict(points="1.5"), "points", "Enter a whole number of points, like 50 or -50"),
+    (dict(points=""), "points", "Enter the points to add (or, with a minus, to take)"),
+    (dict(reason=""), "reason", "Say why the points change"),
+    (dict(reason="x" * 201), "reason", "Use at most 200 characters"),
+    (dict(email="nobody@example.com"), "email", "No account has this email address."),
+    (dict(email="not an email"), "email", "Enter an email address like name@example.com"),
+])
+def test_staff_adjustment_bad_input_says_why_beside_the_field(client, staff_client, fields, field, message):
+    response = client.post("/staff/points", data=adjust_form(client, **fields))
+    assert response.status_code == 422 and field_errors(response)[field] == message
+    assert db.session.scalar(sa.select(sa.func.count(LoyaltyEntry.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 0
+
+
+def test_staff_adjustment_needs_csrf_and_a_staff_member(app, client, staff_client):
+    data = adjust_form(client)
+    del data["csrf_token"]
+    assert client.post("/staff/points", data=data).status_code == 400
+    other = app.test_client()
+    assert other.get("/staff/points").status_code == 302   # a guest is sent to sign in
+    Auth(FormClient(other)).login("robin@example.com", PASSWORD)
+    assert other.get("/staff/points").status_code == 403   # a customer may not
+    assert other.post("/staff/points", data={**adjust_form(client), "csrf_token": csrf_from(other.get("/").data)}
+                      ).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(LoyaltyEntry.id))) == 0
