@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
     from .core.health import bp as health_bp
+    from .loyalty import bp as loyalty_bp
     from .menu import bp as menu_bp
     from .orders import bp as orders_bp
     from .reservations import bp as reservations_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cakes_bp, url_prefix="/cakes")
     app.register_blueprint(orders_bp, url_prefix="/orders")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
+    app.register_blueprint(loyalty_bp, url_prefix="/loyalty")
     if app.config["EMAIL_PREVIEWS"]:
         from .demo.views import bp as dev_bp
 

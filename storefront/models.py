@@ -12,6 +12,7 @@ from .cakes.models import (  # noqa: F401
 from .checkout.models import DeliveryZone, OrderingRules, PromoCode, PromoRedemption, SlotBooking  # noqa: F401
 from .core.audit import AuditEntry  # noqa: F401
 from .core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
+from .loyalty.models import LoyaltyAccount, LoyaltyEntry, LoyaltySettings  # noqa: F401
 from .menu.models import Category, Product, ProductAllergen, ProductDiet  # noqa: F401
 from .orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from .reservations.models import (  # noqa: F401

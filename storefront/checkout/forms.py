@@ -4,10 +4,12 @@ from __future__ import annotations
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..core.fields import STRIP, contact_fields
+from ..core.fields import STRIP, WholeNumberField, contact_fields
 from ..core.forms import PostForm
 from ..orders.models import Fulfilment
 from .zones import is_valid_postcode
+
+MAX_POINTS = 1_000_000
 
 
 class CheckoutForm(PostForm):
@@ -30,6 +32,9 @@ class CheckoutForm(PostForm):
                          validators=[Optional(), Length(max=500, message="Use at most 500 characters")])
     promo_code = StringField("Promo code", filters=STRIP,
                              validators=[Optional(), Length(max=40, message="Use at most 40 characters")])
+    # Loyalty points to spend (shown to signed-in customers who hold some; rules in loyalty.service).
+    points = WholeNumberField("Points to use", message="Enter a whole number of points, like 200",
+                              validators=[Optional()])
     key = HiddenField()  # the one-time key (core.formkeys), checked by the view
     shown_total = HiddenField()
 
@@ -40,6 +45,10 @@ class CheckoutForm(PostForm):
             raise ValidationError("Enter the delivery postcode")
         if not is_valid_postcode(field.data):
             raise ValidationError("Enter a UK postcode, like BS1 4QA")
+
+    def validate_points(self, field):
+        if field.data is not None and not 0 <= field.data <= MAX_POINTS:
+            raise ValidationError(f"Enter a number of points from 0 to {MAX_POINTS}")
 
     def validate_address_line(self, field):
         if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:

@@ -16,13 +16,17 @@ class Totals:
     delivery_fee: Decimal
     total: Decimal
     tax_included: Decimal
+    redeemed: Decimal = ZERO   # paid with loyalty points (its own line)
 
 
-def totals(subtotal: Decimal, discount: Decimal, delivery_fee: Decimal, tax_rate: Decimal) -> Totals:
-    """`discount` is already capped by the promo rules; it is capped again here so the total
-    can never go below zero whatever a caller passes."""
+def totals(subtotal: Decimal, discount: Decimal, delivery_fee: Decimal, tax_rate: Decimal,
+           redeemed: Decimal = ZERO) -> Totals:
+    """`discount` is already capped by the promo rules and `redeemed` by the points rules; both
+    are capped again here so the total can never go below zero whatever a caller passes."""
     subtotal, delivery_fee = to_money(subtotal), to_money(delivery_fee)
     discount = min(to_money(discount), subtotal + delivery_fee)
-    total = subtotal + delivery_fee - discount
+    redeemed = max(min(to_money(redeemed), subtotal + delivery_fee - discount), ZERO)
+    total = subtotal + delivery_fee - discount - redeemed
     tax = to_money(total * tax_rate / (Decimal(100) + tax_rate)) if tax_rate > 0 else ZERO
-    return Totals(subtotal=subtotal, discount=discount, delivery_fee=delivery_fee, total=total, tax_included=tax)
+    return Totals(subtotal=subtotal, discount=discount, delivery_fee=delivery_fee, total=total, tax_included=tax,
+                  redeemed=redeemed)

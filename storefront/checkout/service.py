@@ -1,9 +1,10 @@
 """Turning a cart into an order.
 
-`place_order` is one transaction in four named steps: resolve the time, price the lines, claim
+`place_order` is one transaction in five named steps: resolve the time, price the lines, claim
 everything (each line's claims — stock for products — then the promo use, then the slot place,
 each a conditional UPDATE, always in that order so concurrent checkouts cannot deadlock), and
-write the order, its lines, its first status row and the confirmation email. Any failure writes
+write the order, its lines, its first status row and the confirmation email, then spend any points
+(a `Redemption`, registered by the loyalty feature) on the written order. Any failure writes
 nothing and says exactly what changed. The cart is emptied by the caller only after the commit.
 `quote` (the checkout page) and `place_order` price through the same `price` function.
 What happens to an order afterwards is `orders.service`."""
@@ -56,6 +57,7 @@ class CheckoutDetails:
     city: str = ""
     postcode: str = ""
     promo_code: str = ""
+    points: int = 0                # loyalty points to spend (see Redemption)
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Quote:
     asap: datetime | None
     days: list[slot_rules.SlotDay]
     problems: list[tuple[str, str]]
+    redemption: Redemption | None = None
 
 
 def lines_of(view: cart_service.CartView) -> list[LineSource]:
@@ -78,11 +81,40 @@ def lines_of(view: cart_service.CartView) -> list[LineSource]:
 
 
 @dataclass(frozen=True)
+class Redemption:
+    """Part of the goods paid with something the customer holds (loyalty points). A registered
+    source prices it from the order so far; `claim` takes it in the order's transaction, after
+    the order row is written, and raises RuleViolation (everything rolls back) when it can no
+    longer be had. `offer` is what the page shows about it even when nothing is used."""
+    amount: Decimal                                    # 0.00: offered, not used
+    label: str                                         # its own line in the totals
+    offer: object                                      # the feature's own details, for its template
+    problems: list[tuple[str, str]]
+    claim: Callable[[Session, Order], None]
+
+
+# (session, details, goods after the promo, is a promo applied, ctx) → a Redemption or None.
+# The loyalty feature registers its source here, so checkout never imports it.
+REDEMPTION_SOURCES: list[Callable[[Session, CheckoutDetails, Decimal, bool, Context], Redemption | None]] = []
+
+
+def redemption_for(session: Session, details: CheckoutDetails, goods: Decimal, has_promo: bool,
+                   ctx: Context) -> Redemption | None:
+    """The first registered source's answer (there is one: points), or None."""
+    for source in REDEMPTION_SOURCES:
+        redemption = source(session, details, goods, has_promo, ctx)
+        if redemption is not None:
+            return redemption
+    return None
+
+
+@dataclass(frozen=True)
 class Pricing:
     zone: DeliveryZone | None
     discount: promos.Discount | None
     totals: Totals
     problems: list[tuple[str, str]]
+    redemption: Redemption | None = None
 
 
 def _delivery(session: Session, details: CheckoutDetails, subtotal: Decimal, money):
@@ -128,7 +160,12 @@ def price(session: Session, details: CheckoutDetails, lines: list[LineSource], r
     except RuleViolation as violation:
         problems = problems + violation.reasons
     amount = Decimal("0") if discount is None else fee if discount.free_delivery else discount.amount
-    return Pricing(zone, discount, totals(subtotal, amount, fee, rules.tax_rate), problems)
+    goods = subtotal - (Decimal("0") if discount is None or discount.free_delivery else amount)
+    redemption = redemption_for(session, details, goods, discount is not None, ctx) if lines else None
+    if redemption is not None:
+        problems = problems + redemption.problems
+    redeemed = redemption.amount if redemption is not None else Decimal("0")
+    return Pricing(zone, discount, totals(subtotal, amount, fee, rules.tax_rate, redeemed), problems, redemption)
 
 
 def _guest_order_cap(session: Session, details: CheckoutDetails, ctx: Context) -> list[tuple[str, str]]:
@@ -152,7 +189,8 @@ def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ct
     days = slot_rules.available_days(session, rules, ctx.tz, ctx.now)
     asap = slot_rules.asap_slot(session, rules, ctx.tz, ctx.now, days)
     return Quote(cart=view, rules=rules, zone=pricing.zone, totals=pricing.totals, discount=pricing.discount,
-                 asap=asap.start if asap else None, days=days, problems=pricing.problems)
+                 asap=asap.start if asap else None, days=days, problems=pricing.problems,
+                 redemption=pricing.redemption)
 
 
 @dataclass(frozen=True)
@@ -227,6 +265,12 @@ def _claim_promo(session: Session, promo: PromoCode) -> bool:
     ).rowcount == 1
 
 
+def claim_redemption(session: Session, redemption: Redemption | None, order: Order) -> None:
+    """Step 5: spend what the customer chose to pay with (points), tied to the written order."""
+    if redemption is not None and redemption.amount > 0:
+        redemption.claim(session, order)
+
+
 @dataclass(frozen=True)
 class Mail:
     """How the confirmation email is worded and linked (the caller knows the site and the shop)."""
@@ -253,6 +297,7 @@ def write_order(session: Session, details: CheckoutDetails, key: str, number: st
         delivery_zone_id=pricing.zone.id if pricing.zone else None, is_asap=details.when == ASAP,
         scheduled_for=when.ready, slot_start=when.slot_start, kitchen_note=details.note.strip(),
         subtotal=priced.subtotal, discount=priced.discount, delivery_fee=priced.delivery_fee, total=priced.total,
+        redeemed=priced.redeemed,
         tax_included=priced.tax_included, promo_code_id=discount.promo.id if discount else None,
         promo_code=discount.promo.code if discount else None, payment_method=payment.method,
         payment_status=payment.status, status=Status.PLACED,
@@ -331,6 +376,7 @@ def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key
             raise RuleViolation(problems or pricing.problems)
         claim_everything(session, cart, lines, pricing.discount, when, rules)
         order, token = write_order(session, details, key, number, lines, pricing, when, ctx, mail, payments)
+        claim_redemption(session, pricing.redemption, order)
         session.commit()
     except RuleViolation:
         session.rollback()

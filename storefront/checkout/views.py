@@ -16,7 +16,7 @@ from ..orders.models import Fulfilment
 from ..orders.viewing import may_view, order_url, remember_order_token, when_words
 from ..store.current import money, request_context
 from . import bp, service
-from .forms import CheckoutForm
+from .forms import MAX_POINTS, CheckoutForm
 from .payments import PAYMENT_LABELS
 
 PROMO_LIMIT = "10/minute;60/hour"
@@ -41,7 +41,14 @@ def _details(form: CheckoutForm) -> service.CheckoutDetails:
     return service.CheckoutDetails(
         fulfilment=fulfilment, when=form.when.data or "", name=form.name.data or "", email=form.email.data or "",
         phone=form.phone.data or "", note=form.note.data or "", address_line=form.address_line.data or "",
-        city=form.city.data or "", postcode=form.postcode.data or "", promo_code=form.promo_code.data or "")
+        city=form.city.data or "", postcode=form.postcode.data or "", promo_code=form.promo_code.data or "",
+        points=_points(form))
+
+
+def _points(form: CheckoutForm) -> int:
+    """The points asked for, when the field holds a number in range (else its own error says why)."""
+    points = form.points.data
+    return points if isinstance(points, int) and 0 <= points <= MAX_POINTS else 0
 
 
 def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notices=()):

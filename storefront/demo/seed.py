@@ -13,6 +13,7 @@ from ..accounts.models import Role, User
 from ..cakes.demo import seed_cakes
 from ..core.security import hash_password
 from ..core.time import to_zone, utcnow, zone
+from ..loyalty.demo import seed_loyalty
 from ..menu.models import Category, Product, ProductAllergen, ProductDiet
 from ..reservations.demo import seed_reservations
 from ..reviews.demo import seed_reviews
@@ -137,5 +138,6 @@ def seed_demo(session: Session, defaults: dict) -> SeedReport:
     session.flush()
     seed_reservations(session, tz=zone(settings.timezone), today=local_today, report=report)
     seed_reviews(session, report)
+    seed_loyalty(session, report)
     session.commit()
     return report

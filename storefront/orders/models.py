@@ -62,6 +62,7 @@ class Order(TimestampMixin, SoftDeleteMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("total >= 0", name="total_not_negative"),
         sa.CheckConstraint("discount >= 0 AND discount <= subtotal + delivery_fee", name="discount_in_range"),
+        sa.CheckConstraint("redeemed >= 0", name="redeemed_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +87,7 @@ class Order(TimestampMixin, SoftDeleteMixin, db.Model):
     discount: Mapped[Decimal] = mapped_column(Money, nullable=False)
     delivery_fee: Mapped[Decimal] = mapped_column(Money, nullable=False)
     total: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    redeemed: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"), server_default="0", nullable=False)
     tax_included: Mapped[Decimal] = mapped_column(Money, nullable=False)
     promo_code_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promo_codes.id"))
     promo_code: Mapped[str | None] = mapped_column(sa.String(40))

@@ -34,6 +34,8 @@ from .models import Fulfilment, Order, OrderStatusChange, PaymentStatus, Status
 # change_status commits). Features above orders register here (reviews queues its invitation),
 # so orders never imports them.
 ON_COMPLETED: list[Callable[[Session, Order], None]] = []
+# ... and when an order is refunded (loyalty takes back the points it earned, gives back those spent).
+ON_REFUNDED: list[Callable[[Session, Order], None]] = []
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.PLACED: frozenset({Status.CONFIRMED, Status.CANCELLED}),
@@ -84,6 +86,8 @@ def change_status(session: Session, order: Order, to: Status, actor: int | None,
     if to == Status.REFUNDED:
         session.execute(sa.update(Order).where(Order.id == order.id)
                         .values(payment_status=PaymentStatus.REFUNDED).execution_options(synchronize_session=False))
+        for hook in ON_REFUNDED:
+            hook(session, order)
     session.commit()
     session.refresh(order)
     return order
