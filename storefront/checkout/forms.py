@@ -1,9 +1,10 @@
 """The checkout form: one form, whose buttons say what to do (apply a code, refresh, place)."""
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..accounts import consent
 from ..core.fields import STRIP, contact_fields
 from ..core.forms import PostForm
 from ..orders.models import Fulfilment
@@ -30,6 +31,7 @@ class CheckoutForm(PostForm):
                          validators=[Optional(), Length(max=500, message="Use at most 500 characters")])
     promo_code = StringField("Promo code", filters=STRIP,
                              validators=[Optional(), Length(max=40, message="Use at most 40 characters")])
+    marketing = BooleanField(consent.LABEL)  # opt-in, recorded once the order is placed
     key = HiddenField()  # the one-time key (core.formkeys), checked by the view
     shown_total = HiddenField()
 

@@ -115,6 +115,11 @@ SAMPLES: dict[str, Callable[[Demo], Email]] = {
         _reservation(d, ReservationStatus.CANCELLED, 14), d.shop, d.links),
     "waitlist_offer": _waitlist_offer,
     "booking_reminder": lambda d: booking_emails.reminder(_reservation(d), d.shop, d.links, CUTOFF),
+    "verify_email": lambda d: render_email("verify_email", subject=f"Confirm your email address – {d.shop.name}",
+                                           user=User(name="Robin Rye", email="robin@example.com"),
+                                           link=f"{d.public_url}/account/verify/{TOKEN}", hours=24),
+    "account_deleted": lambda d: render_email("account_deleted", subject=f"Your account is deleted – {d.shop.name}",
+                                              name="Robin Rye", orders=3, cancelled=1, kept=[]),
 }
 
 

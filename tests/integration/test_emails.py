@@ -40,6 +40,8 @@ EXPECTED = {
     "booking_request_declined": ("We cannot seat your party", None, False),
     "waitlist_offer": ("A table is free", ("Book this table", None), False),
     "booking_reminder": ("See you soon", None, False),
+    "verify_email": ("Confirm your email address", ("Confirm my email address", "/account/verify/demo-token"), False),
+    "account_deleted": ("Your account is deleted", None, False),
 }
 
 
@@ -63,7 +65,7 @@ def calendar_of(message) -> Calendar:
 def test_every_template_pair_is_complete_and_has_a_demo_sample():
     html = {p.stem for p in EMAIL_TEMPLATES.glob("*.html") if not p.name.startswith("_")}
     text = {p.stem for p in EMAIL_TEMPLATES.glob("*.txt") if not p.name.startswith("_")}
-    assert html == text and len(html) == 12
+    assert html == text and len(html) == 14
     assert html <= set(SAMPLES) and set(SAMPLES) == set(EXPECTED)
 
 
