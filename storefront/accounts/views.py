@@ -249,10 +249,10 @@ def verify_email(token: str):
         verification.check(db.session, token, signed_in)
     except RuleViolation as violation:
         reason = violation.reasons[0][1]
-        return render("accounts/verify.html", form=form, token=token, refused=reason,
-                      status=404 if request.method in ("GET", "HEAD") else 400)
+        return render("accounts/verify.html", "form", form=form, token=token, refused=reason,
+                      status=404 if request.method in ("GET", "HEAD") else 422)
     if form.is_submitted():  # the CSRF token expired: the same page again, nothing written
-        return render("accounts/verify.html", form=form, token=token, refused=None, status=400)
+        return render("accounts/verify.html", "form", form=form, token=token, refused=None, status=422)
     return render("accounts/verify.html", form=form, token=token, refused=None)
 
 

@@ -64,7 +64,7 @@ def test_a_new_account_is_nudged_until_its_link_is_used_once(client, forms, app_
     assert done.status_code == 303 and is_verified(user())
     assert "Please confirm your email address" not in text(client.get("/account/"))
     reused = confirm(client, token)
-    assert reused.status_code == 400 and "already used" in text(reused)
+    assert reused.status_code == 422 and "already used" in text(reused)
     assert client.get(f"/account/verify/{token}").status_code == 404
 
 
@@ -73,7 +73,7 @@ def test_an_expired_link_is_refused(client, forms, app_ctx):
     (token,) = links_to("robin@example.com")
     with mock.patch("storefront.accounts.verification.utcnow", return_value=utcnow() + timedelta(hours=24, seconds=1)):
         response = confirm(client, token)
-    assert response.status_code == 400 and "expired" in text(response) and not is_verified(user())
+    assert response.status_code == 422 and "expired" in text(response) and not is_verified(user())
 
 
 def test_a_link_for_another_account_is_refused(app, client, forms, auth, app_ctx):
@@ -88,7 +88,7 @@ def test_a_link_for_another_account_is_refused(app, client, forms, auth, app_ctx
     assert page.status_code == 404 and "for another account" in text(page)
     csrf = csrf_from(other.get("/account/").data)
     posted = other.post(f"/account/verify/{token}", data={"csrf_token": csrf})
-    assert posted.status_code == 400 and "for another account" in text(posted)
+    assert posted.status_code == 422 and "for another account" in text(posted)
     assert not is_verified(user()) and not is_verified(user("sam@example.com"))
 
 
@@ -128,7 +128,7 @@ def test_an_old_link_dies_with_the_address_it_was_sent_to(client, forms, app_ctx
     forms.post("/account/", {"name": "Robin Rye", "email": "robin.new@example.com", "phone": "",
                              "current_password": "long enough pass"})
     response = confirm(client, old)
-    assert response.status_code == 400 and not is_verified(user("robin.new@example.com"))
+    assert response.status_code == 422 and not is_verified(user("robin.new@example.com"))
 
 
 def test_send_the_link_again(client, forms, app_ctx):
@@ -137,7 +137,7 @@ def test_send_the_link_again(client, forms, app_ctx):
     assert forms.post("/account/", {}, action="/account/verify").status_code == 303
     first_again, second = links_to("robin@example.com")
     assert first_again == first and second != first
-    assert confirm(client, first).status_code == 400  # replaced by the newer one
+    assert confirm(client, first).status_code == 422  # replaced by the newer one
     assert confirm(client, second).status_code == 303 and is_verified(user())
     forms.post("/account/", {}, action="/account/verify")
     assert len(links_to("robin@example.com")) == 2  # already confirmed: nothing sent
