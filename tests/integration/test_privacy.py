@@ -317,3 +317,22 @@ def test_consent_is_withdrawn_on_the_account_page(client, forms, auth, people):
     before = consents()
     assert client.post("/account/privacy/consent", data={"marketing": "y"}).status_code == 400  # no CSRF
     assert consents() == before
+
+
+def test_the_account_pages_statements_do_not_grow_with_consents(client, auth, people, count_queries):
+    me, _ = people
+    auth.login(me.email, PASSWORD)
+    with count_queries() as few:
+        assert client.get("/account/").status_code == 200
+    from storefront.accounts import consent
+
+    for given in (False, True, False, True):
+        consent.record(db.session, email=me.email, given=given, source="account", user_id=me.user_id)
+    db.session.commit()
+    with count_queries() as many:
+        page = client.get("/account/")
+    assert page.status_code == 200 and "You said yes on" in text(page)
+    assert many.count == few.count
+    with count_queries() as delete_page:
+        assert client.get("/account/privacy/delete").status_code == 200
+    assert delete_page.count <= few.count
