@@ -17,3 +17,8 @@ class DeleteAccountForm(PostForm):
         DataRequired("Enter your password to delete your account"),
         Length(max=128, message="Use at most 128 characters")])
     confirm = BooleanField("I understand that my account and its details are deleted for good")
+
+    def validate_confirm(self, field):
+        # Only the box itself says yes: its own value, not any text a script puts there.
+        if field.raw_data != ["y"]:
+            field.data = False

@@ -177,6 +177,8 @@ class Auth2:
     ("", "y", "password", "Enter your password to delete your account"),
     ("p" * 129, "y", "password", "Use at most 128 characters"),
     (PASSWORD, None, "confirm", "Tick the box to confirm that you want your account deleted."),
+    (PASSWORD, PASSWORD, "confirm", "Tick the box to confirm that you want your account deleted."),
+    (PASSWORD, "x" * 10_000, "confirm", "Tick the box to confirm that you want your account deleted."),
     ("a\x00b", "y", "password", None),
 ])
 def test_deletion_refusals_say_why_and_write_nothing(client, forms, auth, people, password, confirm, field, message):
