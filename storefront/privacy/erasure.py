@@ -34,6 +34,7 @@ ERASED_EMAIL = "former-customer@erased.invalid"
 ERASED_TEXT = "[erased]"
 WRONG_PASSWORD = "That is not your password. Nothing was deleted."
 NOT_CONFIRMED = "Tick the box to confirm that you want your account deleted."
+ALREADY_DELETED = "This account is already deleted."
 STAFF = "Staff accounts are closed by an admin in the back office, not here."
 
 ON_ACCOUNT_DELETED: list[Callable[[Session, User], None]] = []
@@ -71,7 +72,12 @@ def delete_account(session: Session, user: User, *, password: str, confirmed: bo
     who = Personal(email=user.email, name=user.name, phone=user.phone)
     user_id = user.id
     cancelled, kept = _cancel_future_bookings(session, user_id, shop=shop, links=links)
-    user = session.get(User, user_id)  # each cancellation committed: read the account again
+    # Each cancellation committed: read the account again, locked, so a second submit running at
+    # the same time waits for this one and then finds nothing left to delete.
+    user = session.get(User, user_id, with_for_update=True, populate_existing=True)
+    if user is None or not user.is_active_account:
+        session.rollback()
+        raise RuleViolation.on("password", ALREADY_DELETED)
     for eraser in ON_ACCOUNT_DELETED:
         eraser(session, user)
     orders = _anonymise_orders(session, user_id, who)
