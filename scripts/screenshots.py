@@ -96,6 +96,7 @@ def walk(page: Page, folder: Path) -> None:
     booking = page.locator("main a[href^='/reservations/']").first
     if booking.count():
         shoot(page, folder, "19-booking", booking.get_attribute("href"))
+    shoot(page, folder, "22-delete-account", "/account/privacy/delete")
     # The back office, as the demo staff member.
     page.context.clear_cookies()
     sign_in(page, *STAFF)

@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from .loyalty import bp as loyalty_bp
     from .menu import bp as menu_bp
     from .orders import bp as orders_bp
+    from .privacy import bp as privacy_bp
     from .reservations import bp as reservations_bp
     from .reviews import bp as reviews_bp
     from .staff import bp as staff_bp
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp, url_prefix="/orders")
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
     app.register_blueprint(loyalty_bp, url_prefix="/loyalty")
+    app.register_blueprint(privacy_bp, url_prefix="/account/privacy")
     if app.config["EMAIL_PREVIEWS"]:
         from .demo.views import bp as dev_bp
 

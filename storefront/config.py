@@ -94,6 +94,8 @@ def base_settings() -> dict:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         # A staff member's session ends after this long without a request (shared tills).
         "STAFF_IDLE_MINUTES": _env_int("STAFF_IDLE_MINUTES", 30),
+        "PRIVACY_GUEST_DAYS": _env_int("PRIVACY_GUEST_DAYS", 365),
+        "PRIVACY_OUTBOX_DAYS": _env_int("PRIVACY_OUTBOX_DAYS", 30),
         # argon2id cost (RFC 9106's second recommended profile); tests lower it.
         "PASSWORD_HASH_TIME_COST": 3,
         "PASSWORD_HASH_MEMORY_COST": 65536,

@@ -1,5 +1,5 @@
 """Every table, imported in one place so Alembic and `create_all` see the whole schema."""
-from .accounts.models import PasswordResetToken, Role, User  # noqa: F401
+from .accounts.models import EmailVerificationToken, MarketingConsent, PasswordResetToken, Role, User  # noqa: F401
 from .cakes.models import (  # noqa: F401
                                   CakeConfiguration,
                                   CakeDayCount,
@@ -15,6 +15,7 @@ from .core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from .loyalty.models import LoyaltyAccount, LoyaltyEntry, LoyaltySettings  # noqa: F401
 from .menu.models import Category, Product, ProductAllergen, ProductDiet  # noqa: F401
 from .orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
+from .privacy.models import OutboxErasure  # noqa: F401
 from .reservations.models import (  # noqa: F401
                                   DiningTable,
                                   Reservation,

@@ -1,6 +1,6 @@
 """loyalty points: settings, accounts, the ledger, and the part of an order paid with points
 
-Revision ID: 0011_loyalty
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-01 03:20:00.000000
 
@@ -12,7 +12,7 @@ import storefront.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_loyalty'
+revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None

@@ -1,11 +1,12 @@
 """Account forms. Limits match the columns, so nothing valid here can fail in the database."""
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..core.fields import EMAIL_VALIDATORS, STRIP, contact_fields
-from ..core.forms import PostForm
+from ..core.forms import PostForm, QueryForm
+from . import consent
 
 _password = [DataRequired("Enter a password"),
              Length(min=10, max=128, message="Use between 10 and 128 characters")]
@@ -17,6 +18,7 @@ class RegisterForm(PostForm):
     password = PasswordField("Create a password", validators=_password)
     confirm = PasswordField("Confirm password", validators=[
         DataRequired("Confirm your password"), EqualTo("password", "The passwords do not match")])
+    marketing = BooleanField(consent.LABEL)
 
 
 class LoginForm(PostForm):
@@ -49,3 +51,11 @@ class ResetPasswordForm(PostForm):
     password = PasswordField("New password", validators=_password)
     confirm = PasswordField("Confirm new password", validators=[
         DataRequired("Confirm your new password"), EqualTo("password", "The passwords do not match")])
+
+
+class VerifyForm(PostForm):
+    """The button on a verification link's page: opening a link never changes anything by itself."""
+
+
+class EmailEchoForm(QueryForm):
+    email = StringField(validators=EMAIL_VALIDATORS, filters=STRIP)

@@ -37,6 +37,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # session and voids "remember me" cookies.
     session_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_session_nonce, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the current address was proved by its emailed link; None until then (and again after a change).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     reset_tokens: Mapped[list[PasswordResetToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
@@ -70,3 +72,32 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="reset_tokens")
+
+
+class EmailVerificationToken(db.Model):
+    """A single-use link that proves the account's address, for 24 hours. Only its SHA-256 is
+    kept; `email` is the address it was sent to, so a link dies when the address changes."""
+
+    __tablename__ = "email_verification_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MarketingConsent(db.Model):
+    """Marketing email consent, appended: each row is a yes or a no (a withdrawal) with when and
+    where it was given. The newest row for an account (or a guest's email) is its answer."""
+
+    __tablename__ = "marketing_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True, nullable=False)
+    given: Mapped[bool] = mapped_column(nullable=False)
+    source: Mapped[str] = mapped_column(sa.String(16), nullable=False)  # registration, checkout, account
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -20,6 +20,7 @@ from ..core.security import (
     verify_password,
 )
 from ..core.time import utcnow
+from . import consent, verification
 from .models import PasswordResetToken, Role, User, new_session_nonce
 
 
@@ -37,9 +38,18 @@ class Registration:
     email: str
     password: str
     phone: str | None = None
+    marketing: bool = False  # the opt-in box, never ticked for the customer
 
 
-def register(session: Session, data: Registration, role: Role = Role.CUSTOMER) -> User:
+@dataclass(frozen=True)
+class VerifyLinks:
+    """How to build a verification link, and the shop's name for the email's subject."""
+    link_for: verification.LinkFor
+    store_name: str
+
+
+def register(session: Session, data: Registration, role: Role = Role.CUSTOMER,
+             verify: VerifyLinks | None = None) -> User:
     email = normalise_email(data.email)
     if find_by_email(session, email) is not None:
         raise RuleViolation.on("email", "An account with this email already exists. Sign in, or reset your password.")
@@ -47,6 +57,11 @@ def register(session: Session, data: Registration, role: Role = Role.CUSTOMER) -
                 password_hash=hash_password(data.password), role=role)
     session.add(user)
     try:
+        session.flush()
+        if data.marketing:
+            consent.record(session, email=email, given=True, source="registration", user_id=user.id)
+        if verify is not None:
+            verification.send_link(session, user, link_for=verify.link_for, store_name=verify.store_name)
         session.commit()
     except IntegrityError:
         # Two registrations for one email at once: the unique index decides.
@@ -78,9 +93,10 @@ class ProfileChange:
     current_password: str | None = None
 
 
-def update_profile(session: Session, user: User, change: ProfileChange) -> User:
+def update_profile(session: Session, user: User, change: ProfileChange, verify: VerifyLinks | None = None) -> User:
     email = normalise_email(change.email)
-    if email != user.email:
+    email_changed = email != user.email
+    if email_changed:
         # Changing the address that receives reset links needs the password: a borrowed,
         # signed-in browser must not be enough to take the account over.
         if not change.current_password or not verify_password(user.password_hash, change.current_password):
@@ -94,9 +110,13 @@ def update_profile(session: Session, user: User, change: ProfileChange) -> User:
         outbox.enqueue_template(session, to=user.email, subject="Your account's email address was changed",
                                 template="email_changed", user=user, new_email=email, voided=VOIDED_LINKS)
         user.email = email
+        # The new address is not proved yet: it gets its own link, the old one the notice above.
+        user.email_verified_at = None
     user.name = change.name.strip()
     user.phone = (change.phone or "").strip() or None
     try:
+        if email_changed and verify is not None:
+            verification.send_link(session, user, link_for=verify.link_for, store_name=verify.store_name)
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -13,8 +13,17 @@ from ..core.links import external_url
 from ..core.rules import RuleViolation, populate_errors
 from ..core.security import safe_next
 from ..extensions import db, limiter
-from . import bp, service
-from .forms import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from . import bp, service, verification
+from .forms import (
+    ChangePasswordForm,
+    EmailEchoForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    VerifyForm,
+)
 from .sections import sections_for
 
 # Per-IP limits stop one client hammering. Failed sign-ins are limited per account *and*
@@ -43,6 +52,11 @@ def _failed(response) -> bool:
 def _invalid(template: str, **context):
     """The form again with its errors: 422, so htmx swaps it in and browsers don't cache it."""
     return render(template, "form", status=422, **context)
+
+
+def _verify_links() -> service.VerifyLinks:
+    return service.VerifyLinks(link_for=lambda token: external_url("accounts.verify_email", token=token),
+                               store_name=current_app.config["STORE_NAME"])
 
 
 def _start_session(user, remember: bool) -> None:
@@ -76,12 +90,14 @@ def register():
     if form.validate_on_submit():
         try:
             user = service.register(db.session, service.Registration(
-                name=form.name.data, email=form.email.data, password=form.password.data, phone=form.phone.data))
+                name=form.name.data, email=form.email.data, password=form.password.data, phone=form.phone.data,
+                marketing=bool(form.marketing.data)), verify=_verify_links())
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
             _start_session(user, remember=False)
-            flash(f"Welcome, {user.name}! Your account is ready.", "success")
+            flash(f"Welcome, {user.name}! Your account is ready. We have emailed you a link to confirm your "
+                  "email address.", "success")
             return redirect_to(url_for("accounts.profile"))
     if form.is_submitted():
         return _invalid("accounts/register.html", form=form)
@@ -140,7 +156,7 @@ def profile():
         try:
             service.update_profile(db.session, current_user, service.ProfileChange(
                 name=form.name.data, email=form.email.data, phone=form.phone.data,
-                current_password=form.current_password.data))
+                current_password=form.current_password.data), verify=_verify_links())
         except RuleViolation as violation:
             populate_errors(form, violation)
         else:
@@ -216,3 +232,52 @@ def reset_password(token: str):
     if form.is_submitted():
         return _invalid("accounts/reset_password.html", form=form, token=token)
     return render("accounts/reset_password.html", form=form, token=token)
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+@limiter.limit(IP_LIMIT, methods=["POST"])
+def verify_email(token: str):
+    """A verification link opens a page with one button, so a mail scanner fetching the link
+    changes nothing; the button proves the address."""
+    form = VerifyForm()
+    signed_in = current_user.id if current_user.is_authenticated else None
+    try:
+        if form.validate_on_submit():
+            user = verification.verify(db.session, token, signed_in)
+            flash(f"Thank you: {user.email} is confirmed.", "success")
+            return redirect_to(url_for("accounts.profile") if signed_in else url_for("menu.home"))
+        verification.check(db.session, token, signed_in)
+    except RuleViolation as violation:
+        reason = violation.reasons[0][1]
+        return render("accounts/verify.html", "form", form=form, token=token, refused=reason,
+                      status=404 if request.method in ("GET", "HEAD") else 422)
+    if form.is_submitted():  # the CSRF token expired: the same page again, nothing written
+        return render("accounts/verify.html", "form", form=form, token=token, refused=None, status=422)
+    return render("accounts/verify.html", form=form, token=token, refused=None)
+
+
+@bp.post("/verify")
+@login_required
+@limiter.limit(IP_LIMIT)
+def resend_verification():
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        flash("That form had expired, so nothing was sent. Please try again.", "error")
+        return redirect_to(url_for("accounts.profile"))
+    links = _verify_links()
+    try:
+        verification.resend(db.session, current_user._get_current_object(), link_for=links.link_for,
+                            store_name=links.store_name)
+    except RuleViolation as violation:
+        flash(violation.reasons[0][1], "info")
+    else:
+        flash(f"We have sent a new link to {current_user.email}. Earlier links no longer work.", "success")
+    return redirect_to(url_for("accounts.profile"))
+
+
+@bp.get("/email-echo")
+def email_echo():
+    """The checkout's and booking form's "We'll send the confirmation to …" line, for htmx."""
+    form = EmailEchoForm(request.args)
+    email = form.email.data if form.validate() else None
+    return render("accounts/email_echo.html", email=email)

@@ -1,9 +1,10 @@
 """The checkout form: one form, whose buttons say what to do (apply a code, refresh, place)."""
 from __future__ import annotations
 
-from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..accounts import consent
 from ..core.fields import STRIP, WholeNumberField, contact_fields
 from ..core.forms import PostForm
 from ..orders.models import Fulfilment
@@ -35,6 +36,7 @@ class CheckoutForm(PostForm):
     # Loyalty points to spend (shown to signed-in customers who hold some; rules in loyalty.service).
     points = WholeNumberField("Points to use", message="Enter a whole number of points, like 200",
                               validators=[Optional()])
+    marketing = BooleanField(consent.LABEL)  # opt-in, recorded once the order is placed
     key = HiddenField()  # the one-time key (core.formkeys), checked by the view
     shown_total = HiddenField()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
+from ..accounts import consent
 from ..cart.session import current_cart
 from ..core import formkeys
 from ..core.htmx import redirect_to, render
@@ -64,6 +65,13 @@ def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notice
     return render("checkout/page.html", "checkout", status=status, form=form, quote=quote, notices=list(notices),
                   payment_label=PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery"
                                                else "pay_at_pickup"])
+
+
+def _record_consent(form: CheckoutForm, order) -> None:
+    """The marketing box, when ticked: a yes for the account or the guest's email."""
+    if form.marketing.data:
+        consent.given_at_checkout(db.session, email=order.customer_email,
+                                  user_id=current_user.id if current_user.is_authenticated else None)
 
 
 @bp.get("")
@@ -141,5 +149,6 @@ def submit():
         form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
         return _page(form, quote, status=422)
     cart.clear_after_order()
+    _record_consent(form, placed.order)
     remember_order_token(placed.order.number, placed.access_token)
     return redirect_to(order_url(placed.order, placed.access_token))

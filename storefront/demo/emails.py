@@ -129,6 +129,11 @@ SAMPLES: dict[str, Callable[[Demo], Email]] = {
     "email_changed": lambda d: render_email("email_changed", subject="Your account's email address was changed",
                                             user=User(name="Robin Rye", email="robin@example.com"),
                                             new_email="robin.rye@example.org", voided=VOIDED_LINKS),
+    "verify_email": lambda d: render_email("verify_email", subject=f"Confirm your email address – {d.shop.name}",
+                                           user=User(name="Robin Rye", email="robin@example.com"),
+                                           link=f"{d.public_url}/account/verify/{TOKEN}", hours=24),
+    "account_deleted": lambda d: render_email("account_deleted", subject=f"Your account is deleted – {d.shop.name}",
+                                              name="Robin Rye", orders=3, cancelled=1, kept=[]),
 }
 
 

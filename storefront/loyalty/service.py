@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..accounts.verification import is_verified
 from ..checkout.models import PromoCode, PromoKind
 from ..core import audit
 from ..core.db import insert_ignore
@@ -220,9 +221,11 @@ def customer_by_email(session: Session, email: str) -> User:
 
 def why_not_redeemable(user: User | None) -> str | None:
     """The one check before a customer may spend points: None when they may, else the reason
-    shown beside the field. (Extend it here, e.g. for an email address not yet verified.)"""
+    shown beside the field."""
     if user is None:
         return "Sign in to use your points."
+    if not is_verified(user):
+        return "Confirm your email address to use your points: the link is in the email we sent you."
     return None
 
 

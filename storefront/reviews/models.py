@@ -76,7 +76,10 @@ class Review(TimestampMixin, SoftDeleteMixin, db.Model):
 
     @property
     def author_name(self) -> str:
-        """First name and initial: enough to be a person, not enough to be found."""
+        """First name and initial: enough to be a person, not enough to be found. A deleted
+        account's reviews stay, signed "Former customer"."""
+        if self.author is not None and not self.author.is_active_account:
+            return "Former customer"
         parts = (self.author.name if self.author else "").split()
         if not parts:
             return "A customer"

@@ -44,6 +44,8 @@ EXPECTED = {
     "review_order_invite": ("How was your order?", ("Review your order", "/reviews?invite=demo-token#write-review"), False),
     "password_changed": ("Your password was changed", None, False),
     "email_changed": ("Your email address was changed", None, False),
+    "verify_email": ("Confirm your email address", ("Confirm my email address", "/account/verify/demo-token"), False),
+    "account_deleted": ("Your account is deleted", None, False),
 }
 
 
@@ -67,7 +69,7 @@ def calendar_of(message) -> Calendar:
 def test_every_template_pair_is_complete_and_has_a_demo_sample():
     html = {p.stem for p in EMAIL_TEMPLATES.glob("*.html") if not p.name.startswith("_")}
     text = {p.stem for p in EMAIL_TEMPLATES.glob("*.txt") if not p.name.startswith("_")}
-    assert html == text and len(html) == 16
+    assert html == text and len(html) == 18
     assert html <= set(SAMPLES) and set(SAMPLES) == set(EXPECTED)
 
 

@@ -163,6 +163,17 @@ def test_a_guest_cannot_spend_points(checkout, loaf):
     assert orders() == []
 
 
+def test_an_unconfirmed_email_address_cannot_spend_points_yet(checkout, auth, loaf):
+    user_id = make_user("new@example.com", verified=False).id
+    give_points(user_id, 450, at=FIXED_NOW - timedelta(days=30))
+    auth.login("new@example.com", PASSWORD)
+    checkout.add(loaf, 3)
+    response = checkout.place(points="300")
+    assert response.status_code == 422
+    assert field_errors(response)["points"].startswith("Confirm your email address to use your points")
+    assert orders() == [] and balance(user_id) == 450
+
+
 def test_points_past_their_expiry_cannot_be_spent(checkout, auth, loaf):
     user_id = make_user("old@example.com").id
     give_points(user_id, 300, at=FIXED_NOW - timedelta(days=400))

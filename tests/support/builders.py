@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from storefront.accounts.models import Role, User
 from storefront.core.security import hash_password
+from storefront.core.time import utcnow
 from storefront.extensions import db
 from storefront.menu.models import Category, Product, ProductAllergen, ProductDiet
 from storefront.store.models import Closure, OpeningPeriod, StoreSettings
@@ -17,9 +18,10 @@ PASSWORD = "correct horse battery"
 
 
 def make_user(email: str | None = None, *, password: str = PASSWORD, name: str = "Alex Doe",
-              role: Role = Role.CUSTOMER, **fields) -> User:
+              role: Role = Role.CUSTOMER, verified: bool = True, **fields) -> User:
+    """An account whose email address is confirmed unless `verified=False`."""
     user = User(email=email or f"user{next(_seq)}@example.com", name=name, role=role,
-                password_hash=hash_password(password), **fields)
+                password_hash=hash_password(password), email_verified_at=utcnow() if verified else None, **fields)
     db.session.add(user)
     db.session.commit()
     return user
