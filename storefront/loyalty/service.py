@@ -276,7 +276,7 @@ def check_points(points: int, *, balance: int, goods: Decimal, has_promo: bool,
         raise RuleViolation.on(FIELD, f"Use points in steps of {settings.redeem_step}, "
                                       f"such as {max(lower, settings.redeem_minimum)} or {lower + settings.redeem_step}.")
     value = worth(points, settings)
-    if value > to_money(goods * settings.max_share_percent / Decimal(100)):
+    if value > goods * settings.max_share_percent / Decimal(100):  # the exact share, as max_points
         most = max_points(balance, goods, settings)
         limit = f"up to {most} points on this order" if most else "too few points for this order"
         raise RuleViolation.on(FIELD, f"Points can pay for at most {settings.max_share_percent}% of the items "

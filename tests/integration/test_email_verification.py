@@ -79,7 +79,7 @@ def test_an_expired_link_is_refused(client, forms, app_ctx):
 def test_a_link_for_another_account_is_refused(app, client, forms, auth, app_ctx):
     register(forms)
     (token,) = links_to("robin@example.com")
-    make_user("sam@example.com")
+    make_user("sam@example.com", verified=False)
     other = app.test_client()
     page = other.get("/account/login")
     other.post("/account/login", data={"csrf_token": csrf_from(page.data), "email": "sam@example.com",

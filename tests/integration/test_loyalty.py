@@ -189,8 +189,8 @@ def test_cancelling_gives_the_points_back_once(client, checkout, customer, loaf)
     checkout.place(points="300", when="2026-11-21T12:30Z")
     (order,) = orders()
     token = checkout.token()
-    assert client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token}).status_code == 303
-    client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token})
+    assert client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token, "confirm": "yes"}).status_code == 303
+    client.post(f"/orders/{order.number}/cancel", data={"csrf_token": token, "confirm": "yes"})
     assert ledger(customer) == [("earned", 450, 450), ("redeemed", -300, 150), ("returned", 300, 450)]
 
 

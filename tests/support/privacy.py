@@ -36,7 +36,7 @@ def make_footprint(email: str, name: str, phone: str, *, tables: dict, product=N
     """An account with orders (one delivery, one guest order under the same email), a past and an
     upcoming booking, a waitlist entry, a product review, a consent, a verification link, an
     audit row about an email change and a sent and an unsent email."""
-    user = make_user(email, name=name, phone=phone)
+    user = make_user(email, name=name, phone=phone, verified=False)
     product = product or make_product(stock_quantity=10)
     delivered = make_order(user, [product])
     delivered.fulfilment, delivered.address_line, delivered.address_city, delivered.postcode = (
