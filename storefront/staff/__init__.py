@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from . import access, views  # noqa: E402,F401  routes and guards register on import
+from . import access, people_views, views  # noqa: E402,F401  routes and guards register on import

@@ -137,7 +137,7 @@ def world(app, app_ctx, monkeypatch):
             "slug": croissant.slug, "product_id": croissant.id, "number": order_number,
             ("accounts", "token"): reset_tokens[0], ("reservations", "token"): manage_token,
             "reference": reservation.reference, "filename": "css/site.css",
-            "review_id": review.id, "entry_id": waiting.id,
+            "review_id": review.id, "entry_id": waiting.id, "user_id": user.id,
             # A cake line and a photo name of the right shape (none exists: the routes answer 404).
             ("cakes", "field"): "c:" + "0" * 64, ("cakes", "name"): "0" * 32, ("dev", "name"): "order_confirmation",
         }),
