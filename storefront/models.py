@@ -27,5 +27,5 @@ from .reservations.models import (  # noqa: F401
                                   TurnTime,
                                   WaitlistEntry,
 )
-from .reviews.models import Review, ReviewReport, ReviewSummary, ReviewVote  # noqa: F401
+from .reviews.models import BlockedWord, Review, ReviewReport, ReviewSummary, ReviewVote  # noqa: F401
 from .store.models import Closure, OpeningPeriod, StoreSettings  # noqa: F401

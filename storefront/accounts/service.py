@@ -171,14 +171,58 @@ def request_password_reset(session: Session, email: str, *, link_for, max_age: t
     user = find_by_email(session, email)
     if user is None or not user.is_active:
         return
-    token = new_token()
-    now = utcnow()
-    session.add(PasswordResetToken(user=user, token_hash=token_digest(token), created_at=now,
-                                   expires_at=now + max_age))
+    token = _issue_link(session, user, max_age)
     minutes = int(max_age.total_seconds() // 60)
     outbox.enqueue_template(session, to=user.email, subject=f"{RESET_SUBJECT} – {store_name}",
                             template="password_reset", user=user, link=link_for(token), minutes=minutes)
     session.commit()
+
+
+def _issue_link(session: Session, user: User, max_age: timedelta) -> str:
+    """A new single-use set-password link's token (only its digest is stored)."""
+    now = utcnow()
+    token = new_token()
+    session.add(PasswordResetToken(user=user, token_hash=token_digest(token), created_at=now,
+                                   expires_at=now + max_age))
+    return token
+
+
+@dataclass(frozen=True)
+class Invitation:
+    name: str
+    email: str
+    role: Role
+    inviter: str
+
+
+INVITE_SUBJECT = "Your back-office account"
+
+
+def invite(session: Session, invitation: Invitation, *, link_for, max_age: timedelta, store_name: str,
+           actor_id: int | None) -> User:
+    """A staff account with no usable password, and an email with a set-password link (the reset
+    link: single-use, expiring, stored hashed). Nobody can sign in until a password is chosen."""
+    email = normalise_email(invitation.email)
+    if invitation.role not in (Role.STAFF, Role.ADMIN):
+        raise RuleViolation.on("role", "Choose staff or admin")
+    if find_by_email(session, email) is not None:
+        raise RuleViolation.on("email", "An account with this email already exists: change its role instead")
+    user = User(email=email, name=invitation.name.strip(), password_hash=hash_password(new_token()),
+                role=invitation.role)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise RuleViolation.on("email", "An account with this email already exists: change its role instead") from None
+    token = _issue_link(session, user, max_age)
+    audit.record(session, actor_id=actor_id, action="people.invite", target_type="user", target_id=user.id,
+                 email=email, after=invitation.role.value)
+    outbox.enqueue_template(session, to=email, subject=f"{INVITE_SUBJECT} – {store_name}", template="staff_invite",
+                            user=user, inviter=invitation.inviter, role=invitation.role.value, link=link_for(token),
+                            hours=int(max_age.total_seconds() // 3600))
+    session.commit()
+    return user
 
 
 def _usable_token(session: Session, token: str, *, lock: bool = False) -> PasswordResetToken | None:

@@ -342,6 +342,17 @@ PAUSED_MESSAGE = ("We are not taking online orders right now. Nothing has been o
                   "please try again a little later or call the shop.")
 
 
+def _refuse_if_paused(session: Session) -> None:
+    """The pause switch, read from the database under a shared row lock held until this order's
+    transaction ends (never from a cached copy of the rules). "Pause online orders" locks the row
+    for update, so a pause and an order never overlap: either the order commits first and the
+    pause waits for it, or the pause commits first and this read sees it."""
+    paused = session.scalar(sa.select(OrderingRules.orders_paused).order_by(OrderingRules.id).limit(1)
+                            .with_for_update(read=True))
+    if paused:
+        raise RuleViolation.on(FORM, PAUSED_MESSAGE)
+
+
 def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
                 mail: Mail, payments: PaymentProvider | None = None) -> Placed:
     """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written).
@@ -361,10 +372,9 @@ def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key
         return Placed(existing, None, replayed=True)
     lines = _lines_to_order(session, cart, ctx)
     rules = slot_rules.get_rules(session)
-    if rules.orders_paused:
-        raise RuleViolation.on(FORM, PAUSED_MESSAGE)
     number, order = new_order_number(), None
     try:
+        _refuse_if_paused(session)
         when = resolve_time(session, details, rules, ctx)
         pricing = price(session, details, lines, rules, ctx, lock=True)
         problems = _guest_order_cap(session, details, ctx)

@@ -103,6 +103,9 @@ SAMPLES: dict[str, Callable[[Demo], Email]] = {
     "password_reset": lambda d: render_email("password_reset", subject=f"Reset your password – {d.shop.name}",
                                              user=User(name="Robin Rye", email="robin@example.com"),
                                              link=f"{d.public_url}/account/reset/{TOKEN}", minutes=60),
+    "staff_invite": lambda d: render_email("staff_invite", subject=f"Your back-office account – {d.shop.name}",
+                                           user=User(name="Robin Rye", email="robin@example.com"), inviter="Ada Owner",
+                                           role="staff", link=f"{d.public_url}/account/reset/{TOKEN}", hours=72),
     "booking_confirmed": lambda d: booking_emails.booked(_reservation(d), d.shop, d.links, TOKEN, CUTOFF),
     "booking_requested": lambda d: booking_emails.requested(
         _reservation(d, ReservationStatus.REQUESTED, 14), d.shop, d.links, TOKEN),

@@ -40,6 +40,7 @@ HOURS = {
 
 DEMO_ACCOUNTS = (
     ("staff@crumbandkettle.example", "Sam Baker", Role.STAFF, "staff-demo-password"),
+    ("admin@crumbandkettle.example", "Ada Owner", Role.ADMIN, "admin-demo-password"),
     ("customer@example.com", "Casey Customer", Role.CUSTOMER, "customer-demo-password"),
 )
 

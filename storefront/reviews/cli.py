@@ -47,7 +47,7 @@ def reports_command() -> None:
 @bp.cli.command("publish")
 @click.argument("review_id", type=int)
 def publish_command(review_id: int) -> None:
-    """Publish a held or hidden review."""
+    """Publish a held or hidden review, or keep a reported one (its open reports are resolved)."""
     _act(lambda session, rid: service.set_status(session, rid, Status.PUBLISHED), review_id)
     click.echo(f"review {review_id} is published")
 

@@ -138,3 +138,13 @@ class ReviewReport(db.Model):
     note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BlockedWord(db.Model):
+    """A word staff added to the block list: a review containing it waits for them (the words
+    from `REVIEW_BLOCKLIST` count as well)."""
+
+    __tablename__ = "review_blocked_words"
+
+    word: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

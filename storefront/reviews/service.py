@@ -28,8 +28,8 @@ from ..orders.models import Order, OrderLine
 from ..orders.models import Status as OrderStatus
 from ..reservations.models import Reservation, ReservationStatus
 from . import emails, invites
-from .models import STARS, Kind, Review, ReviewReport, ReviewSummary, ReviewVote, Status
-from .moderation import hold_reason
+from .models import STARS, BlockedWord, Kind, Review, ReviewReport, ReviewSummary, ReviewVote, Status
+from .moderation import hold_reason, parse_blocklist
 
 VISIT_SUBJECT = "visit"
 PAGE_SIZE = 10
@@ -349,6 +349,37 @@ def report(session: Session, user: User, review_id: int, reason: str, note: str 
 # Staff
 # --------------------------------------------------------------------------------------------
 
+BLOCKED_WORD_MAX = 60
+
+
+def blocked_words(session: Session) -> tuple[str, ...]:
+    """The words staff keep on the block list, sorted."""
+    return tuple(session.scalars(sa.select(BlockedWord.word).order_by(BlockedWord.word)))
+
+
+def blocklist(session: Session, configured: str = "") -> tuple[str, ...]:
+    """Every word that holds a review: the staff's list and the configured `REVIEW_BLOCKLIST`."""
+    return parse_blocklist([*parse_blocklist(configured), *blocked_words(session)])
+
+
+def set_blocked_words(session: Session, raw: str, *, actor_id: int | None = None) -> tuple[str, ...]:
+    """Replace the staff's block list with these comma- or newline-separated words. A word is
+    refused beside the field when it is too long; reviews already written are not re-checked."""
+    words = parse_blocklist(raw)
+    too_long = [w for w in words if len(w) > BLOCKED_WORD_MAX]
+    if too_long:
+        raise RuleViolation.on("words", f"Keep each word to {BLOCKED_WORD_MAX} characters or fewer "
+                                        f"(“{too_long[0][:20]}…” is longer).")
+    before = blocked_words(session)
+    if words != before:
+        session.execute(sa.delete(BlockedWord))
+        session.add_all(BlockedWord(word=w) for w in words)
+        audit.record(session, actor_id=actor_id, action="review.blocklist", target_type="blocklist",
+                     target_id="reviews", before=list(before), after=list(words))
+    session.commit()
+    return words
+
+
 def pending(session: Session) -> list[Review]:
     return list(session.scalars(sa.select(Review).where(Review.status == Status.PENDING, Review.deleted_at.is_(None))
                                 .order_by(Review.created_at)))
@@ -367,13 +398,14 @@ def _staff_review(session: Session, review_id: int) -> Review:
 
 
 def set_status(session: Session, review_id: int, status: Status, *, actor_id: int | None = None) -> Review:
-    """Publish or hide a review (staff). Hiding resolves its open reports."""
+    """Publish or hide a review (staff). Either is a decision on its open reports, which are
+    resolved: a review kept published after a look leaves the queue."""
     review = _staff_review(session, review_id)
     previous = review.status
     with _changing(session, review):
         review.status = status
         review.held_reason = ""
-    if status == Status.HIDDEN:
+    if status in (Status.HIDDEN, Status.PUBLISHED):
         session.execute(sa.update(ReviewReport).where(ReviewReport.review_id == review_id,
                                                       ReviewReport.resolved_at.is_(None)).values(resolved_at=utcnow()))
     audit.record(session, actor_id=actor_id, action=f"review.{status.value}", target_type="review",
@@ -388,10 +420,12 @@ def reply(session: Session, review_id: int, text: str, *, actor_id: int | None =
     text = text.strip()
     if len(text) > 2000:
         raise RuleViolation.on("reply", "Keep the reply to 2000 characters or fewer.")
+    before = review.reply_body or ""
     review.reply_body = text or None
     review.reply_at = utcnow() if text else None
     review.reply_by_id = actor_id if text else None
-    audit.record(session, actor_id=actor_id, action="review.reply", target_type="review", target_id=review_id)
+    audit.record(session, actor_id=actor_id, action="review.reply", target_type="review", target_id=review_id,
+                 before=before, after=text)
     session.commit()
     return review
 

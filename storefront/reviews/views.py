@@ -16,7 +16,6 @@ from . import jsonld as reviews_jsonld
 from .forms import DeleteForm, HelpfulForm, ReportForm, ReviewForm, VisitRatingsForm
 from .invites import read_invite
 from .models import Kind, Review
-from .moderation import parse_blocklist
 
 # Per client address and per account: enough to write and fix a few reviews, not to flood.
 POST_LIMIT = "6/minute;30/hour"
@@ -35,7 +34,7 @@ def _fragment(template: str, status: int = 200, **context):
 
 
 def _blocklist() -> tuple[str, ...]:
-    return parse_blocklist(current_app.config.get("REVIEW_BLOCKLIST", ""))
+    return service.blocklist(db.session, current_app.config.get("REVIEW_BLOCKLIST", ""))
 
 
 def _draft(form) -> service.Draft:

@@ -15,6 +15,9 @@ from ..menu.models import Product
 from ..menu.service import LOW_STOCK
 from ..orders.models import Order, Status
 from ..reservations.models import Reservation, ReservationStatus
+from ..reviews.models import Review, ReviewReport
+from ..reviews.models import Status as ReviewStatus
+from . import cakes
 from .service import ACTIVE, start_of_day
 
 NOT_TAKEN = (Status.CANCELLED, Status.REFUNDED)  # orders that bring in nothing
@@ -31,10 +34,14 @@ class Figures:
     covers_total: int
     low_stock: list[tuple[str, str, int]]  # (name, slug, left)
     low_stock_count: int
+    cakes_today: int = 0
+    cakes_week: int = 0  # today and the six days after
+    reviews_held: int = 0
+    reviews_reported: int = 0  # reviews with a reader's report still open
 
 
 def figures(session: Session, ctx: Context) -> Figures:
-    """Five queries. "Today" is the shop's calendar day; takings count every order due today that
+    """Seven queries. "Today" is the shop's calendar day; takings count every order due today that
     was not cancelled or refunded (what the till should see by closing)."""
     day_start = start_of_day(ctx)
     day_end = day_start + timedelta(days=1)
@@ -54,7 +61,23 @@ def figures(session: Session, ctx: Context) -> Figures:
     return Figures(orders_today=count, takings_today=Decimal(takings).quantize(Decimal("0.01")),
                    due_next_hour=due_next_hour, covers_by_hour=covers, covers_total=sum(n for _, n in covers),
                    low_stock=[(name, slug, left) for name, slug, left, _ in low],
-                   low_stock_count=low[0][3] if low else 0)
+                   low_stock_count=low[0][3] if low else 0, **_cakes(session, ctx), **_reviews(session))
+
+
+def _cakes(session: Session, ctx: Context) -> dict[str, int]:
+    today = ctx.now.astimezone(ctx.tz).date()
+    on_the_day, in_the_week = session.execute(cakes.counts(today, today + timedelta(days=7))).one()
+    return {"cakes_today": int(on_the_day), "cakes_week": int(in_the_week)}
+
+
+def _reviews(session: Session) -> dict[str, int]:
+    held = sa.select(sa.func.count(Review.id)).where(Review.status == ReviewStatus.PENDING,
+                                                     Review.deleted_at.is_(None)).scalar_subquery()
+    reported = sa.select(sa.func.count(sa.distinct(ReviewReport.review_id))).join(
+        Review, Review.id == ReviewReport.review_id).where(ReviewReport.resolved_at.is_(None),
+                                                           Review.deleted_at.is_(None)).scalar_subquery()
+    held_count, reported_count = session.execute(sa.select(held, reported)).one()
+    return {"reviews_held": held_count, "reviews_reported": reported_count}
 
 
 def _covers_by_hour(session: Session, day, ctx: Context) -> list[tuple[int, int]]:

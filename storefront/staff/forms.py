@@ -98,3 +98,50 @@ class AuditFilterForm(QueryForm):
     since = SaneDateField("From", message=DATE_MESSAGE, validators=[Optional()])
     until = SaneDateField("Until", message=DATE_MESSAGE, validators=[Optional()])
     before = IntegerField(validators=[Optional()])
+
+
+class ReviewDecisionForm(PostForm):
+    to = HiddenField()
+    seen = HiddenField()
+
+
+class ReplyForm(PostForm):
+    reply = TextAreaField("The shop’s public reply", filters=STRIP, validators=[
+        Length(max=2000, message="Keep the reply to 2000 characters or fewer")])
+
+    def for_review(self, review_id: int) -> ReplyForm:
+        """One form per review on a page: its own id, so each label finds its box."""
+        self.reply.id = f"reply-{review_id}"
+        return self
+
+
+class BlocklistForm(PostForm):
+    words = TextAreaField("Blocked words", filters=STRIP, validators=[
+        Length(max=5000, message="Keep the list to 5000 characters or fewer")])
+
+
+ROLE_CHOICES = [SelectChoice("customer", "Customer"), SelectChoice("staff", "Staff"), SelectChoice("admin", "Admin")]
+
+
+class InviteForm(PostForm):
+    name = StringField("Name", filters=STRIP, validators=[DataRequired("Enter their name"),
+                                                          Length(max=120, message="Use at most 120 characters")])
+    email = EmailField("Email address", filters=STRIP, validators=[
+        DataRequired("Enter their email address"), Length(max=254, message="Use at most 254 characters"),
+        Email("Enter an email address like name@example.com", check_deliverability=False)])
+    role = SelectField("Role", choices=ROLE_CHOICES[1:], default="staff", validate_choice=True)
+
+
+class RoleForm(PostForm):
+    role = SelectField("Role", choices=ROLE_CHOICES, validate_choice=True)
+    seen = HiddenField()
+
+
+class ActiveForm(PostForm):
+    active = HiddenField()
+    seen = HiddenField()
+
+
+class CustomerSearchForm(QueryForm):
+    q = StringField("Name, email or phone", filters=STRIP,
+                    validators=[Optional(), Length(max=100, message="Use at most 100 characters")])

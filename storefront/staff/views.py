@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..checkout.slots import get_rules
@@ -16,12 +17,17 @@ from ..extensions import db
 from ..orders.models import Order
 from ..reservations import service as reservation_service
 from ..reservations.context import email_links
+from ..reviews import service as review_service
+from ..reviews.moderation import parse_blocklist
 from ..store.current import request_context
 from . import auditing, bookings, bp, service
+from . import cakes as cake_list
 from . import dashboard as dashboard_figures
+from . import reviews as moderation
 from .forms import (
     AcceptForm,
     AuditFilterForm,
+    BlocklistForm,
     CancelOrderForm,
     DayForm,
     DecideForm,
@@ -30,6 +36,8 @@ from .forms import (
     MoveForm,
     OfferForm,
     PauseForm,
+    ReplyForm,
+    ReviewDecisionForm,
     WalkInForm,
 )
 
@@ -137,6 +145,85 @@ def dashboard():
     ctx = request_context()
     return render("staff/dashboard.html", figures=dashboard_figures.figures(db.session, ctx),
                   today=ctx.now.astimezone(ctx.tz).date())
+
+
+@bp.get("/cakes")
+def cakes():
+    ctx = request_context()
+    today = ctx.now.astimezone(ctx.tz).date()
+    return render("staff/cakes.html", days=cake_list.due(db.session, today), today=today,
+                  last=today + timedelta(days=cake_list.DAYS_SHOWN - 1))
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+def _reviews_page(*, status: int = 200, error: str | None = None, failed: tuple[int, ReplyForm] | None = None,
+                  blocklist_form: BlocklistForm | None = None):
+    found = moderation.queue(db.session)
+    shown = {r.id: r for r in [*found.held, *found.reported, *found.recent]}
+    replies = {rid: ReplyForm(formdata=None, data={"reply": r.reply_body or ""}).for_review(rid)
+               for rid, r in shown.items()}
+    if failed and failed[0] in replies:
+        replies[failed[0]] = failed[1].for_review(failed[0])
+    blocklist_form = blocklist_form or BlocklistForm(
+        formdata=None, data={"words": "\n".join(review_service.blocked_words(db.session))})
+    return render("staff/reviews.html", status=status, queue=found, replies=replies, error=error,
+                  decision_form=ReviewDecisionForm(), blocklist_form=blocklist_form,
+                  configured=parse_blocklist(current_app.config.get("REVIEW_BLOCKLIST", "")),
+                  reasons=review_service.REPORT_REASONS)
+
+
+@bp.get("/reviews")
+def reviews():
+    return _reviews_page()
+
+
+def _reviews_after(message: str):
+    flash(message, "success")
+    return redirect_to(url_for("staff.reviews"))
+
+
+@bp.post("/reviews/<int:review_id>/decide")
+def decide_review(review_id: int):
+    form = ReviewDecisionForm()
+    try:
+        if not form.validate_on_submit():
+            raise RuleViolation.on(FORM, "That form was incomplete. Nothing was changed.")
+        review = moderation.decide(db.session, review_id, form.to.data, form.seen.data, current_user.id)
+    except RuleViolation as violation:
+        return _reviews_page(status=422, error=_words(violation))
+    return _reviews_after(f"Review {review.id} is {review.status.value}.")
+
+
+@bp.post("/reviews/<int:review_id>/reply")
+def reply_review(review_id: int):
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            review = moderation.reply(db.session, review_id, form.reply.data or "", current_user.id)
+        except RuleViolation as violation:
+            populate_errors(form, violation)
+            if form.form_errors:
+                return _reviews_page(status=422, error=" ".join(form.form_errors))
+        else:
+            return _reviews_after(f"Your reply to review {review.id} is "
+                                  f"{'published' if review.reply_body else 'removed'}.")
+    return _reviews_page(status=422, failed=(review_id, form))
+
+
+@bp.post("/reviews/blocklist")
+def review_blocklist():
+    form = BlocklistForm()
+    if form.validate_on_submit():
+        try:
+            words = review_service.set_blocked_words(db.session, form.words.data or "", actor_id=current_user.id)
+        except RuleViolation as violation:
+            db.session.rollback()
+            populate_errors(form, violation)
+        else:
+            return _reviews_after(f"The block list has {len(words)} {'word' if len(words) == 1 else 'words'}. "
+                                  "New and edited reviews containing one wait for you here.")
+    return _reviews_page(status=422, blocklist_form=form)
 
 
 # --- the reservation book -------------------------------------------------------------------

@@ -29,6 +29,7 @@ EXPECTED = {
     "order_cancelled": ("Your order is cancelled", None, False),
     "order_status": ("Your order CK-7Q4M2X is ready to collect.", None, False),
     "password_reset": ("Reset your password", ("Choose a new password", "/account/reset/demo-token"), False),
+    "staff_invite": ("Your back-office account", ("Choose your password", "/account/reset/demo-token"), False),
     "booking_confirmed": ("Your table is booked",
                           ("Change or cancel your booking", "/reservations/demo-token"), True),
     "booking_requested": ("We have your request",
@@ -69,7 +70,7 @@ def calendar_of(message) -> Calendar:
 def test_every_template_pair_is_complete_and_has_a_demo_sample():
     html = {p.stem for p in EMAIL_TEMPLATES.glob("*.html") if not p.name.startswith("_")}
     text = {p.stem for p in EMAIL_TEMPLATES.glob("*.txt") if not p.name.startswith("_")}
-    assert html == text and len(html) == 18
+    assert html == text and len(html) == 19
     assert html <= set(SAMPLES) and set(SAMPLES) == set(EXPECTED)
 
 

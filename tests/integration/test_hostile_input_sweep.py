@@ -137,7 +137,7 @@ def world(app, app_ctx, monkeypatch):
             "slug": croissant.slug, "product_id": croissant.id, "number": order_number,
             ("accounts", "token"): reset_tokens[0], ("reservations", "token"): manage_token,
             "reference": reservation.reference, "filename": "css/site.css",
-            "review_id": review.id, "entry_id": waiting.id,
+            "review_id": review.id, "entry_id": waiting.id, "user_id": user.id,
             # The back office's upkeep screens (staff only: the sweep's customer gets 403 there).
             "category_id": pastries.id, "promo_id": promo.id, "option_id": 1, "rule_id": 1,
             # A cake line and a photo name of the right shape (none exists: the routes answer 404).

