@@ -1,7 +1,7 @@
 """the review block list staff keep
 
-Revision ID: 0011_staff1
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01 03:20:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_staff1'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
