@@ -11,6 +11,7 @@ from ..core.htmx import redirect_to, render
 from ..core.identity import customer_email_key
 from ..core.links import external_url
 from ..core.rules import RuleViolation, populate_errors
+from ..core.slots import parse_slot_value
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
 from ..orders.viewing import may_view, order_url, remember_order_token, when_words
@@ -41,22 +42,40 @@ def _details(form: CheckoutForm) -> service.CheckoutDetails:
     return service.CheckoutDetails(
         fulfilment=fulfilment, when=form.when.data or "", name=form.name.data or "", email=form.email.data or "",
         phone=form.phone.data or "", note=form.note.data or "", address_line=form.address_line.data or "",
-        city=form.city.data or "", postcode=form.postcode.data or "", promo_code=form.promo_code.data or "")
+        city=form.city.data or "", postcode=form.postcode.data or "", promo_code=form.promo_code.data or "",
+        promo_seen=form.promo_seen.data or "")
 
 
-def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notices=()):
-    # Whatever is shown is what "Place order" will be checked against.
+def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notices=(), keep_time: bool = False):
+    # Whatever is shown is what "Place order" will be checked against: the total, and the answer
+    # to the promo code (a refused code the customer has seen is left off, not a reason to stop).
     form.shown_total.data = str(quote.totals.total)
-    if not form.when.data:
-        form.when.data = service.ASAP if quote.asap else next(
-            (slot.value for day in quote.days for slot in day.slots if not slot.is_full), "")
+    form.promo_seen.data = form.promo_code.data or ""
+    picked = service.pick_time(quote, form.day.data or "", form.when.data or "")
+    if not keep_time:
+        form.when.data = picked.when
+    form.day.data = picked.day.day.isoformat() if picked.day else ""
     for field, message in quote.problems:
         target = getattr(form, field, None)
         if target is not None and message not in target.errors:
             target.errors = list(target.errors) + [message]
+    for field in form:  # one message per field: the first, about the value now in it
+        field.errors = list(field.errors)[:1] if field.errors else field.errors
     return render("checkout/page.html", "checkout", status=status, form=form, quote=quote, notices=list(notices),
-                  payment_label=PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery"
-                                               else "pay_at_pickup"])
+                  picked=picked, payment_label=PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery"
+                                                              else "pay_at_pickup"])
+
+
+def _day_mismatch(form: CheckoutForm, quote: service.Quote) -> str | None:
+    """Without JavaScript a customer can change the day and press "Place order" with a time from
+    the day shown before: say so rather than order for a day they did not choose."""
+    chosen = next((day for day in quote.days if day.day.isoformat() == form.day.data), None)
+    start = parse_slot_value(form.when.data)
+    if chosen is None or start is None or any(slot.start == start for slot in chosen.slots):
+        return None
+    if not any(slot.start == start for day in quote.days for slot in day.slots):
+        return None  # not a time on any day: the service says so
+    return f"Choose a time on {chosen.day:%A %-d %B}, then place the order."
 
 
 @bp.get("")
@@ -109,8 +128,13 @@ def submit():
         form.key.data = formkeys.issue()
         form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
         return _page(form, quote, status=422)
-    if not form.validate():
+    valid = form.validate()
+    mismatch = _day_mismatch(form, quote)
+    if mismatch:
+        form.when.errors = [mismatch]
         return _page(form, quote, status=422)
+    if not valid:
+        return _page(form, quote, status=422, keep_time=True)
     if form.shown_total.data != str(quote.totals.total):
         # In the error summary (an alert that takes focus), not a quiet notice: the customer pressed
         # "Place order" and must learn, with a screen reader too, why nothing was placed.
@@ -127,7 +151,7 @@ def submit():
     except RuleViolation as violation:
         populate_errors(form, violation)
         quote = service.quote(db.session, current_cart(), _details(form), ctx)
-        return _page(form, quote, status=422)
+        return _page(form, quote, status=422, keep_time=True)
     if placed.replayed:  # the same key won a race with this request
         if may_view(placed.order, None):
             return redirect_to(order_url(placed.order))
