@@ -244,15 +244,17 @@ def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRule
     """Step 1: the slot the order takes (ASAP is the first free slot today) and when it is ready.
     With cakes, the slot must be on the cakes' day."""
     days, asap = times_for(session, rules, ctx, cake_day)
+    on_cake_day = [("when", f"Your cake is for {cake_day:%A %-d %B}, so the order is ready that day: "
+                            "choose one of that day’s times.")] if cake_day else []
     if details.when == ASAP:
         if asap is None:
-            return When(None, None, [("when", "We can’t take orders for right now. Choose a time below.")])
+            return When(None, None, on_cake_day or [("when", "We can’t take orders for right now. "
+                                                             "Choose a time below.")])
         return When(asap.start, asap.start, [])
     start = parse_slot_value(details.when)
     slot = slot_rules.find_slot(days, start) if start else None
-    if slot is None and cake_day is not None:
-        return When(start, start, [("when", f"Your cake is for {cake_day:%A %-d %B}, so the order is ready that day: "
-                                            "choose one of that day’s times.")])
+    if slot is None and on_cake_day:
+        return When(start, start, on_cake_day)
     if slot is None:
         return When(start, start, [("when", "That time is not available. Choose one of the times shown.")])
     if slot.is_full:
