@@ -78,6 +78,20 @@ def _day_mismatch(form: CheckoutForm, quote: service.Quote) -> str | None:
     return f"Choose a time on {chosen.day:%A %-d %B}, then place the order."
 
 
+def _show(form: CheckoutForm, quote: service.Quote, action: str):
+    """Any button but "Place order", and the live refreshes ("refresh"): show the page for these
+    choices. Only the parts the customer asked about get messages; the rest wait for "Place
+    order" (a refresh's messages are the quote's: postcode, promo code, the cakes' day)."""
+    form.validate()
+    for name in ("name", "email", "phone", "address_line", "city", "postcode", "note"):
+        if action != "update" or not getattr(form, name).data:
+            getattr(form, name).errors = []
+    if action == "apply_promo" and not form.promo_code.data:
+        form.promo_code.errors = ["Enter a promo code"]
+    has_errors = any(f.errors for f in form) or quote.problems
+    return _page(form, quote, status=422 if has_errors else 200)
+
+
 @bp.get("")
 def index():
     form = CheckoutForm()
@@ -108,15 +122,7 @@ def submit():
     cart = current_cart()
     quote = service.quote(db.session, cart, _details(form), ctx)
     if action != "place":
-        form.validate()
-        # Only the parts the customer asked about get messages; the rest wait for "Place order".
-        for name in ("name", "email", "phone", "address_line", "city", "postcode", "note"):
-            if action != "update" or not getattr(form, name).data:
-                getattr(form, name).errors = []
-        if action == "apply_promo" and not form.promo_code.data:
-            form.promo_code.errors = ["Enter a promo code"]
-        has_errors = any(f.errors for f in form) or quote.problems
-        return _page(form, quote, status=422 if has_errors else 200)
+        return _show(form, quote, action)
     if not formkeys.claim(form, "This form has expired. Please check the details and place the order again."):
         return _page(form, quote, status=422)
     replayed = service.find_by_key(db.session, form.key.data)
