@@ -2,7 +2,7 @@
 back; with htmx only the form is swapped. Placing the order redirects to its page."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, session
 from flask_login import current_user
 
 from ..cart.session import current_cart
@@ -19,10 +19,29 @@ from ..store.current import money, request_context
 from . import bp, service
 from .forms import CheckoutForm
 from .payments import PAYMENT_LABELS
+from .promo import normalise_code
 
 PROMO_LIMIT = "10/minute;60/hour"
 # Orders placed, per client address and per customer email; refused attempts do not count.
 ORDER_LIMIT = "5/hour"
+
+
+# The promo codes this session has had checked (kept server-side, so a client cannot claim one):
+# the live refreshes carry the code again with every change, and only a new code counts as an
+# attempt against PROMO_LIMIT.
+CHECKED_CODES = "checkout_checked_codes"
+
+
+def _code_already_checked() -> bool:
+    code = normalise_code(request.form.get("promo_code", ""))
+    return not code or code in session.get(CHECKED_CODES, [])
+
+
+def _remember_code(code: str) -> None:
+    code = normalise_code(code)
+    checked = session.get(CHECKED_CODES, [])
+    if code and code not in checked:
+        session[CHECKED_CODES] = (checked + [code])[-5:]
 
 
 def _not_placing() -> bool:
@@ -61,9 +80,11 @@ def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notice
             target.errors = list(target.errors) + [message]
     for field in form:  # one message per field: the first, about the value now in it
         field.errors = list(field.errors)[:1] if field.errors else field.errors
+    # After "Remove code" the code's box takes the focus the vanished button had.
+    focus_promo = request.method == "POST" and request.form.get("action") == "remove_promo" and not form.errors
+    payment = PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery" else "pay_at_pickup"]
     return render("checkout/page.html", "checkout", status=status, form=form, quote=quote, notices=list(notices),
-                  picked=picked, payment_label=PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery"
-                                                              else "pay_at_pickup"])
+                  picked=picked, focus_promo=focus_promo, payment_label=payment)
 
 
 def _day_mismatch(form: CheckoutForm, quote: service.Quote) -> str | None:
@@ -104,7 +125,7 @@ def index():
 
 
 @bp.post("")
-@limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: not request.form.get("promo_code"))
+@limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: _code_already_checked())
 @limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed)
 @limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed,
                key_func=_order_email_key)
@@ -121,6 +142,7 @@ def submit():
     ctx = request_context()
     cart = current_cart()
     quote = service.quote(db.session, cart, _details(form), ctx)
+    _remember_code(form.promo_code.data or "")
     if action != "place":
         return _show(form, quote, action)
     if not formkeys.claim(form, "This form has expired. Please check the details and place the order again."):

@@ -206,3 +206,12 @@ def test_an_unknown_day_with_as_soon_as_possible_orders_for_now(checkout):
     response = checkout.post({**checkout.form(), "day": "1999-01-01", "when": "asap", "shown_total": "15.00"})
     assert response.status_code == 303
     assert orders()[0].slot_start == datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+
+
+def test_refreshes_carrying_a_code_already_checked_are_not_new_promo_attempts(checkout):
+    data = {**checkout.form(), "promo_code": "NOSUCH", "action": "refresh"}
+    statuses = {checkout.post(data, headers=HTMX).status_code for _ in range(15)}
+    assert statuses == {422}   # "We don’t recognise that code." each time, never "Too many attempts"
+    # New codes still count: NOSUCH was one attempt, nine more reach the limit of ten a minute.
+    guesses = [checkout.post({**data, "promo_code": f"GUESS{i}"}).status_code for i in range(10)]
+    assert guesses[:9] == [422] * 9 and guesses[9] == 429
