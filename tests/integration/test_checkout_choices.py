@@ -215,3 +215,15 @@ def test_refreshes_carrying_a_code_already_checked_are_not_new_promo_attempts(ch
     # New codes still count: NOSUCH was one attempt, nine more reach the limit of ten a minute.
     guesses = [checkout.post({**data, "promo_code": f"GUESS{i}"}).status_code for i in range(10)]
     assert guesses[:9] == [422] * 9 and guesses[9] == 429
+
+
+def test_a_live_refresh_reads_a_fixed_number_of_statements(checkout, count_queries):
+    data = {**checkout.form(**DELIVERY, postcode="BS1"), "promo_code": "NOSUCH", "action": "refresh"}
+    checkout.post(data, headers=HTMX)
+    with count_queries() as few:
+        checkout.post(data, headers=HTMX)
+    for i in range(8):
+        checkout.add(make_product(f"Scone {i}", price="1.00").id)
+    with count_queries() as many:
+        checkout.post(data, headers=HTMX)
+    assert few.count == many.count
