@@ -76,7 +76,7 @@ def walk(page: Page, folder: Path) -> None:
     page.wait_for_selector("#postcode")
     with page.expect_response(re.compile(r"/checkout$")):
         page.get_by_label("Postcode").fill("BS1")
-    page.locator("#postcode-status .zone-note").wait_for()
+    page.locator("#postcode-status p").wait_for()
     shoot(page, folder, "10b-checkout-delivery")
     page.get_by_label("Full name").scroll_into_view_if_needed()
     page.screenshot(path=str(folder / "10c-checkout-in-view.png"))
