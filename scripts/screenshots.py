@@ -69,6 +69,17 @@ def walk(page: Page, folder: Path) -> None:
     shoot(page, folder, "08-menu-after-add")
     shoot(page, folder, "09-cart", "/cart")
     shoot(page, folder, "10-checkout", "/checkout")
+    # Delivery to an outward code: the summary follows as it is typed; on a phone the total and
+    # "Place order" stay at the foot of the screen (10c is what is in view, not the whole page).
+    with page.expect_response(re.compile(r"/checkout$")):
+        page.get_by_role("radio", name="Delivery").check()
+    page.wait_for_selector("#postcode")
+    with page.expect_response(re.compile(r"/checkout$")):
+        page.get_by_label("Postcode").fill("BS1")
+    page.locator("#postcode-status p").wait_for()
+    shoot(page, folder, "10b-checkout-delivery")
+    page.get_by_label("Full name").scroll_into_view_if_needed()
+    page.screenshot(path=str(folder / "10c-checkout-in-view.png"))
     shoot(page, folder, "11-reservations", "/reservations")
     shoot(page, folder, "12-sign-in", "/account/login")
     shoot(page, folder, "13-register", "/account/register")

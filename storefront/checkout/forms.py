@@ -8,7 +8,7 @@ from ..accounts import consent
 from ..core.fields import STRIP, WholeNumberField, contact_fields
 from ..core.forms import PostForm
 from ..orders.models import Fulfilment
-from .zones import is_valid_postcode
+from .zones import POSTCODE_FORMAT, parse_postcode
 
 MAX_POINTS = 1_000_000
 
@@ -18,7 +18,9 @@ class CheckoutForm(PostForm):
                             choices=[SelectChoice(Fulfilment.PICKUP.value, "Pickup from the shop"),
                                      SelectChoice(Fulfilment.DELIVERY.value, "Delivery")],
                             validators=[DataRequired("Choose pickup or delivery")])
-    when = HiddenField()  # the radio buttons are drawn from the live slot list in the template
+    # A day, then a time on it: both selects are drawn from the live slot list in the template.
+    day = StringField("Day", filters=STRIP, validators=[Length(max=10, message="Choose a day from the list")])
+    when = StringField("Time", filters=STRIP, validators=[Length(max=40, message="Choose a time from the list")])
     name, email, phone = contact_fields(phone_required="Enter a phone number, so we can reach you about the order",
                                         phone_example="0117 496 0000")
     # Required only for delivery: the checks are the validate_* methods below (an Optional()
@@ -28,7 +30,7 @@ class CheckoutForm(PostForm):
     city = StringField("Town or city", filters=STRIP,
                        validators=[Length(max=100, message="Use at most 100 characters")])
     postcode = StringField("Postcode", filters=STRIP,
-                           validators=[Length(max=10, message="Enter a postcode, like BS1 4QA")])
+                           validators=[Length(max=10, message=POSTCODE_FORMAT)])
     note = TextAreaField("Note for the kitchen (optional)", filters=STRIP,
                          validators=[Optional(), Length(max=500, message="Use at most 500 characters")])
     promo_code = StringField("Promo code", filters=STRIP,
@@ -39,14 +41,15 @@ class CheckoutForm(PostForm):
     marketing = BooleanField(consent.LABEL)  # opt-in, recorded once the order is placed
     key = HiddenField()  # the one-time key (core.formkeys), checked by the view
     shown_total = HiddenField()
+    promo_seen = HiddenField()  # the code whose answer the page shows (see service.CheckoutDetails)
 
     def validate_postcode(self, field):
         if self.fulfilment.data != Fulfilment.DELIVERY.value:
             return
         if not field.data:
             raise ValidationError("Enter the delivery postcode")
-        if not is_valid_postcode(field.data):
-            raise ValidationError("Enter a UK postcode, like BS1 4QA")
+        if parse_postcode(field.data) is None:
+            raise ValidationError(POSTCODE_FORMAT)
 
     def validate_points(self, field):
         if field.data is not None and not 0 <= field.data <= MAX_POINTS:

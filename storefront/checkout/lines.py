@@ -6,7 +6,9 @@ learning about it:
 - `claims`: what it takes that could be oversold (stock, a day's cake capacity), each taken with
   a conditional UPDATE in the order's transaction, in one global order (`Claim.rank`) so two
   checkouts never wait on each other in a circle;
-- `order_line`: what it copies onto the order (name and price at the time of ordering)."""
+- `order_line`: what it copies onto the order (name and price at the time of ordering);
+- optionally `due_on`: the day the line must be ready (a custom cake). The order is then ready
+  that day, and lines due on different days cannot share an order (`service.order_day`)."""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -37,7 +37,7 @@ from .lines import LineSource, ProductLine
 from .models import ORDER_SLOTS, DeliveryZone, OrderingRules, PromoCode, PromoRedemption
 from .payments import PayInPerson, PaymentProvider
 from .pricing import Totals, totals
-from .zones import normalise_postcode, zone_for
+from .zones import POSTCODE_FORMAT, delivery_areas, normalise_postcode, parse_postcode, zone_for
 
 ASAP = "asap"
 # Open (not completed or cancelled) unpaid orders a guest email may hold at once: enough for a
@@ -58,6 +58,9 @@ class CheckoutDetails:
     postcode: str = ""
     promo_code: str = ""
     points: int = 0                # loyalty points to spend (see Redemption)
+    # The code whose answer the customer has been shown (the page carries it back): a refused
+    # code they have seen is left off and does not stop the order.
+    promo_seen: str = ""
 
 
 @dataclass
@@ -73,6 +76,10 @@ class Quote:
     days: list[slot_rules.SlotDay]
     problems: list[tuple[str, str]]
     redemption: Redemption | None = None
+    today: date | None = None              # in the shop's zone
+    asap_minutes: int | None = None        # about how long "as soon as possible" is
+    cake_day: date | None = None           # the order's day when it holds custom cakes
+    delivery_areas: tuple[str, ...] = ()   # postcode prefixes of the active zones, for the hint
 
 
 def lines_of(view: cart_service.CartView) -> list[LineSource]:
@@ -121,6 +128,8 @@ def _delivery(session: Session, details: CheckoutDetails, subtotal: Decimal, mon
     """(zone, fee, problems) for the chosen fulfilment."""
     if details.fulfilment != Fulfilment.DELIVERY or not details.postcode:
         return None, Decimal("0.00"), []
+    if parse_postcode(details.postcode) is None:
+        return None, Decimal("0.00"), [("postcode", POSTCODE_FORMAT)]
     zone = zone_for(session, details.postcode)
     if zone is None:
         return None, Decimal("0.00"), [("postcode", "Sorry, we don’t deliver to that postcode yet. "
@@ -182,14 +191,71 @@ def _guest_order_cap(session: Session, details: CheckoutDetails, ctx: Context) -
                       "Please collect or cancel one (or sign in) before placing another.")]
 
 
+def order_day(lines: list[LineSource]) -> tuple[date | None, list[tuple[str, str]]]:
+    """The day an order holding custom cakes is collected or delivered: the cakes' day. Cakes for
+    different days cannot share one order (each is its own order)."""
+    days = sorted({day for line in lines if (day := getattr(line, "due_on", None)) is not None})
+    if len(days) > 1:
+        listed = " and ".join(f"{day:%A %-d %B}" for day in days)
+        return days[0], [("when", f"Your cakes are for different days ({listed}), and an order is collected on "
+                                  "one day. Please order them separately: keep one day’s cakes in your cart.")]
+    return (days[0] if days else None), []
+
+
+def times_for(session: Session, rules: OrderingRules, ctx: Context, cake_day: date | None):
+    """(days, asap slot): the days and times this order can be had. With cakes, only their day
+    (and "as soon as possible" only if that day is today)."""
+    days = slot_rules.day_choices(session, rules, ctx.tz, ctx.now, only=cake_day)
+    if cake_day is not None and cake_day != ctx.now.astimezone(ctx.tz).date():
+        return days, None
+    return days, slot_rules.asap_slot(session, rules, ctx.tz, ctx.now, [d for d in days if d.slots])
+
+
+def _about_minutes(wait) -> int:
+    """A wait in minutes, rounded up to the next 5."""
+    minutes = max(int(wait.total_seconds() // 60), 0)
+    return -(-minutes // 5) * 5
+
+
+@dataclass(frozen=True)
+class Picked:
+    day: slot_rules.SlotDay | None   # the day whose times are shown
+    when: str                        # the time selected on it ("asap", a slot value or "")
+
+
+def pick_time(quote: Quote, day_value: str, when_value: str) -> Picked:
+    """Which day to show and which time to select: the day asked for (else the chosen time's day,
+    else the first with a free time); the chosen time if it is on that day and free, else that
+    day's first (as soon as possible on today, when the shop can take it)."""
+    asap_day = quote.today if quote.asap else None
+    by_iso = {day.day.isoformat(): day for day in quote.days}
+    start = parse_slot_value(when_value)
+    when_day = asap_day if when_value == ASAP else next(
+        (day.day for day in quote.days for slot in day.slots if slot.start == start), None)
+    day = by_iso.get(day_value) or by_iso.get(when_day.isoformat() if when_day else "") or next(
+        (d for d in quote.days if d.has_free_slot or d.day == asap_day), quote.days[0] if quote.days else None)
+    if day is None:
+        return Picked(None, "")
+    free = {slot.start: slot.value for slot in day.slots if not slot.is_full}
+    if when_value == ASAP and day.day == asap_day:
+        return Picked(day, ASAP)
+    if start in free:
+        return Picked(day, free[start])
+    return Picked(day, ASAP if day.day == asap_day else next(iter(free.values()), ""))
+
+
 def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context) -> Quote:
     view = cart_service.view_cart(session, cart, ctx.money) if cart else cart_service.CartView(lines=[])
     rules = slot_rules.get_rules(session)
-    pricing = price(session, details, lines_of(view), rules, ctx)
-    days = slot_rules.available_days(session, rules, ctx.tz, ctx.now)
-    asap = slot_rules.asap_slot(session, rules, ctx.tz, ctx.now, days)
+    lines = lines_of(view)
+    pricing = price(session, details, lines, rules, ctx)
+    cake_day, day_problems = order_day(lines)
+    days, asap = times_for(session, rules, ctx, cake_day)
     return Quote(cart=view, rules=rules, zone=pricing.zone, totals=pricing.totals, discount=pricing.discount,
-                 asap=asap.start if asap else None, days=days, problems=pricing.problems,
+                 asap=asap.start if asap else None, days=days, problems=pricing.problems + day_problems,
+                 today=ctx.now.astimezone(ctx.tz).date(),
+                 asap_minutes=_about_minutes(asap.start - ctx.now) if asap else None,
+                 cake_day=cake_day, delivery_areas=delivery_areas(session),
                  redemption=pricing.redemption)
 
 
@@ -211,15 +277,22 @@ class When:
     problems: list[tuple[str, str]]
 
 
-def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRules, ctx: Context) -> When:
-    """Step 1: the slot the order takes (ASAP is the first free slot today) and when it is ready."""
+def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRules, ctx: Context,
+                 cake_day: date | None = None) -> When:
+    """Step 1: the slot the order takes (ASAP is the first free slot today) and when it is ready.
+    With cakes, the slot must be on the cakes' day."""
+    days, asap = times_for(session, rules, ctx, cake_day)
+    on_cake_day = [("when", f"Your cake is for {cake_day:%A %-d %B}, so the order is ready that day: "
+                            "choose one of that day’s times.")] if cake_day else []
     if details.when == ASAP:
-        asap = slot_rules.asap_slot(session, rules, ctx.tz, ctx.now)
         if asap is None:
-            return When(None, None, [("when", "We can’t take orders for right now. Choose a time below.")])
+            return When(None, None, on_cake_day or [("when", "We can’t take orders for right now. "
+                                                             "Choose a time below.")])
         return When(asap.start, asap.start, [])
     start = parse_slot_value(details.when)
-    slot = slot_rules.find_slot(slot_rules.available_days(session, rules, ctx.tz, ctx.now), start) if start else None
+    slot = slot_rules.find_slot(days, start) if start else None
+    if slot is None and on_cake_day:
+        return When(start, start, on_cake_day)
     if slot is None:
         return When(start, start, [("when", "That time is not available. Choose one of the times shown.")])
     if slot.is_full:
@@ -375,15 +448,19 @@ def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key
     number, order = new_order_number(), None
     try:
         _refuse_if_paused(session)
-        when = resolve_time(session, details, rules, ctx)
+        cake_day, problems = order_day(lines)
+        when = resolve_time(session, details, rules, ctx, cake_day)
         pricing = price(session, details, lines, rules, ctx, lock=True)
-        problems = _guest_order_cap(session, details, ctx)
+        problems += _guest_order_cap(session, details, ctx)
         problems += [p for p in pricing.problems if p[0] != promos.FIELD]
         if details.fulfilment == Fulfilment.DELIVERY and not details.postcode:
             problems.append(("postcode", "Enter the delivery postcode"))
         problems += when.problems
-        if problems or pricing.problems:  # the code's reasons wait until the rest is right
-            raise RuleViolation(problems or pricing.problems)
+        refused_code = [p for p in pricing.problems if p[0] == promos.FIELD]
+        if refused_code and promos.normalise_code(details.promo_seen) == promos.normalise_code(details.promo_code):
+            refused_code = []  # seen and refused: left off (the discount is None), the order goes on
+        if problems or refused_code:  # the code's reasons wait until the rest is right
+            raise RuleViolation(problems or refused_code)
         claim_everything(session, cart, lines, pricing.discount, when, rules)
         order, token = write_order(session, details, key, number, lines, pricing, when, ctx, mail, payments)
         claim_redemption(session, pricing.redemption, order)

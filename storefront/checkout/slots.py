@@ -3,7 +3,12 @@
 A slot is a start time on the shop's slot grid (`core.slots`: every `slot_minutes` from an
 opening period's start, in real time, with that module's rules for the clock changes) at least
 `preparation_minutes` from now, and no later than `last_order_minutes` before that period
-closes. Closures remove whole days."""
+closes. Closures remove whole days.
+
+The checkout offers a day, then a time on it (`day_choices`): every day up to `days_ahead`, each
+with its times and, when none can be chosen, why (closed and the closure's reason, fully booked,
+past last orders). An order holding custom cakes is collected on the cakes' day, so it is offered
+that one day (`only=`), however far ahead."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -23,6 +28,11 @@ from .models import ORDER_SLOTS, OrderingRules
 class SlotDay:
     day: date
     slots: list[Slot]
+    reason: str | None = None   # why no time can be chosen that day; None when one can
+
+    @property
+    def has_free_slot(self) -> bool:
+        return any(not slot.is_full for slot in self.slots)
 
 
 def get_rules(session: Session) -> OrderingRules:
@@ -30,21 +40,44 @@ def get_rules(session: Session) -> OrderingRules:
 
 
 def available_days(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datetime) -> list[SlotDay]:
-    """Every slot from now to `days_ahead` days on, each marked full or not. Three queries."""
+    """Every slot from now to `days_ahead` days on, each marked full or not (days with no slot
+    left out). Three queries."""
+    return [day for day in day_choices(session, rules, tz, now) if day.slots]
+
+
+def _reason(hours, slots: list[Slot], *, today: bool, past: bool) -> str | None:
+    if past:
+        return "That day has passed"
+    if hours.closure_reason is not None:
+        return f"Closed: {hours.closure_reason}" if hours.closure_reason != "Closed" else "Closed"
+    if not hours.periods:
+        return "Closed"
+    if not slots:
+        return "Past last orders for today" if today else "No times left"
+    if not any(not slot.is_full for slot in slots):
+        return "Fully booked"
+    return None
+
+
+def day_choices(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datetime, *,
+                only: date | None = None) -> list[SlotDay]:
+    """Every day from today to `days_ahead` days on (or just the day `only`), each with its slots
+    (full ones marked) and the reason none can be chosen, if none can. Three queries."""
     local_now = now.astimezone(tz)
+    today = local_now.date()
     earliest = now + timedelta(minutes=rules.preparation_minutes)
-    first, last = local_now.date(), local_now.date() + timedelta(days=rules.days_ahead)
+    first, last = (only, only) if only is not None else (today, today + timedelta(days=rules.days_ahead))
     step, margin = timedelta(minutes=rules.slot_minutes), timedelta(minutes=rules.last_order_minutes)
-    candidates = [slot for day, hours in hours_between(session, first, last).items()
-                  for slot in day_slots(day, hours.periods, tz, step, margin) if slot.start >= earliest]
-    if not candidates:
-        return []
-    counts = capacity.taken(session, ORDER_SLOTS, (slot.start for slot in candidates))
-    days: dict[date, list[Slot]] = {}
-    for slot in candidates:
-        days.setdefault(slot.day, []).append(
-            replace(slot, is_full=counts.get(slot.start, 0) >= rules.orders_per_slot))
-    return [SlotDay(day, slots) for day, slots in days.items()]
+    hours = hours_between(session, first, last)
+    candidates = {day: [slot for slot in day_slots(day, day_hours.periods, tz, step, margin) if slot.start >= earliest]
+                  for day, day_hours in hours.items()}
+    starts = [slot.start for slots in candidates.values() for slot in slots]
+    counts = capacity.taken(session, ORDER_SLOTS, starts) if starts else {}
+    days = []
+    for day, slots in candidates.items():
+        marked = [replace(slot, is_full=counts.get(slot.start, 0) >= rules.orders_per_slot) for slot in slots]
+        days.append(SlotDay(day, marked, _reason(hours[day], marked, today=day == today, past=day < today)))
+    return days
 
 
 def find_slot(days: list[SlotDay], start: datetime) -> Slot | None:

@@ -2,7 +2,7 @@
 back; with htmx only the form is swapped. Placing the order redirects to its page."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, session
 from flask_login import current_user
 
 from ..accounts import consent
@@ -12,6 +12,7 @@ from ..core.htmx import redirect_to, render
 from ..core.identity import customer_email_key
 from ..core.links import external_url
 from ..core.rules import RuleViolation, populate_errors
+from ..core.slots import parse_slot_value
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
 from ..orders.viewing import may_view, order_url, remember_order_token, when_words
@@ -19,10 +20,29 @@ from ..store.current import money, request_context
 from . import bp, service
 from .forms import MAX_POINTS, CheckoutForm
 from .payments import PAYMENT_LABELS
+from .promo import normalise_code
 
 PROMO_LIMIT = "10/minute;60/hour"
 # Orders placed, per client address and per customer email; refused attempts do not count.
 ORDER_LIMIT = "5/hour"
+
+
+# The promo codes this session has had checked (kept server-side, so a client cannot claim one):
+# the live refreshes carry the code again with every change, and only a new code counts as an
+# attempt against PROMO_LIMIT.
+CHECKED_CODES = "checkout_checked_codes"
+
+
+def _code_already_checked() -> bool:
+    code = normalise_code(request.form.get("promo_code", ""))
+    return not code or code in session.get(CHECKED_CODES, [])
+
+
+def _remember_code(code: str) -> None:
+    code = normalise_code(code)
+    checked = session.get(CHECKED_CODES, [])
+    if code and code not in checked:
+        session[CHECKED_CODES] = (checked + [code])[-5:]
 
 
 def _not_placing() -> bool:
@@ -43,7 +63,7 @@ def _details(form: CheckoutForm) -> service.CheckoutDetails:
         fulfilment=fulfilment, when=form.when.data or "", name=form.name.data or "", email=form.email.data or "",
         phone=form.phone.data or "", note=form.note.data or "", address_line=form.address_line.data or "",
         city=form.city.data or "", postcode=form.postcode.data or "", promo_code=form.promo_code.data or "",
-        points=_points(form))
+        points=_points(form), promo_seen=form.promo_seen.data or "")
 
 
 def _points(form: CheckoutForm) -> int:
@@ -52,19 +72,52 @@ def _points(form: CheckoutForm) -> int:
     return points if isinstance(points, int) and 0 <= points <= MAX_POINTS else 0
 
 
-def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notices=()):
-    # Whatever is shown is what "Place order" will be checked against.
+def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notices=(), keep_time: bool = False):
+    # Whatever is shown is what "Place order" will be checked against: the total, and the answer
+    # to the promo code (a refused code the customer has seen is left off, not a reason to stop).
     form.shown_total.data = str(quote.totals.total)
-    if not form.when.data:
-        form.when.data = service.ASAP if quote.asap else next(
-            (slot.value for day in quote.days for slot in day.slots if not slot.is_full), "")
+    form.promo_seen.data = form.promo_code.data or ""
+    picked = service.pick_time(quote, form.day.data or "", form.when.data or "")
+    if not keep_time:
+        form.when.data = picked.when
+    form.day.data = picked.day.day.isoformat() if picked.day else ""
     for field, message in quote.problems:
         target = getattr(form, field, None)
         if target is not None and message not in target.errors:
             target.errors = list(target.errors) + [message]
+    for field in form:  # one message per field: the first, about the value now in it
+        field.errors = list(field.errors)[:1] if field.errors else field.errors
+    # After "Remove code" the code's box takes the focus the vanished button had.
+    focus_promo = request.method == "POST" and request.form.get("action") == "remove_promo" and not form.errors
+    payment = PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery" else "pay_at_pickup"]
     return render("checkout/page.html", "checkout", status=status, form=form, quote=quote, notices=list(notices),
-                  payment_label=PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery"
-                                               else "pay_at_pickup"])
+                  picked=picked, focus_promo=focus_promo, payment_label=payment)
+
+
+def _day_mismatch(form: CheckoutForm, quote: service.Quote) -> str | None:
+    """Without JavaScript a customer can change the day and press "Place order" with a time from
+    the day shown before: say so rather than order for a day they did not choose."""
+    chosen = next((day for day in quote.days if day.day.isoformat() == form.day.data), None)
+    start = parse_slot_value(form.when.data)
+    if chosen is None or start is None or any(slot.start == start for slot in chosen.slots):
+        return None
+    if not any(slot.start == start for day in quote.days for slot in day.slots):
+        return None  # not a time on any day: the service says so
+    return f"Choose a time on {chosen.day:%A %-d %B}, then place the order."
+
+
+def _show(form: CheckoutForm, quote: service.Quote, action: str):
+    """Any button but "Place order", and the live refreshes ("refresh"): show the page for these
+    choices. Only the parts the customer asked about get messages; the rest wait for "Place
+    order" (a refresh's messages are the quote's: postcode, promo code, the cakes' day)."""
+    form.validate()
+    for name in ("name", "email", "phone", "address_line", "city", "postcode", "note"):
+        if action != "update" or not getattr(form, name).data:
+            getattr(form, name).errors = []
+    if action == "apply_promo" and not form.promo_code.data:
+        form.promo_code.errors = ["Enter a promo code"]
+    has_errors = any(f.errors for f in form) or quote.problems
+    return _page(form, quote, status=422 if has_errors else 200)
 
 
 def _record_consent(form: CheckoutForm, order) -> None:
@@ -86,7 +139,7 @@ def index():
 
 
 @bp.post("")
-@limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: not request.form.get("promo_code"))
+@limiter.limit(PROMO_LIMIT, methods=["POST"], exempt_when=lambda: _code_already_checked())
 @limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed)
 @limiter.limit(ORDER_LIMIT, methods=["POST"], exempt_when=_not_placing, deduct_when=_placed,
                key_func=_order_email_key)
@@ -103,16 +156,9 @@ def submit():
     ctx = request_context()
     cart = current_cart()
     quote = service.quote(db.session, cart, _details(form), ctx)
+    _remember_code(form.promo_code.data or "")
     if action != "place":
-        form.validate()
-        # Only the parts the customer asked about get messages; the rest wait for "Place order".
-        for name in ("name", "email", "phone", "address_line", "city", "postcode", "note"):
-            if action != "update" or not getattr(form, name).data:
-                getattr(form, name).errors = []
-        if action == "apply_promo" and not form.promo_code.data:
-            form.promo_code.errors = ["Enter a promo code"]
-        has_errors = any(f.errors for f in form) or quote.problems
-        return _page(form, quote, status=422 if has_errors else 200)
+        return _show(form, quote, action)
     if not formkeys.claim(form, "This form has expired. Please check the details and place the order again."):
         return _page(form, quote, status=422)
     replayed = service.find_by_key(db.session, form.key.data)
@@ -124,8 +170,13 @@ def submit():
         form.key.data = formkeys.issue()
         form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
         return _page(form, quote, status=422)
-    if not form.validate():
+    valid = form.validate()
+    mismatch = _day_mismatch(form, quote)
+    if mismatch:
+        form.when.errors = [mismatch]
         return _page(form, quote, status=422)
+    if not valid:
+        return _page(form, quote, status=422, keep_time=True)
     if form.shown_total.data != str(quote.totals.total):
         # In the error summary (an alert that takes focus), not a quiet notice: the customer pressed
         # "Place order" and must learn, with a screen reader too, why nothing was placed.
@@ -142,7 +193,7 @@ def submit():
     except RuleViolation as violation:
         populate_errors(form, violation)
         quote = service.quote(db.session, current_cart(), _details(form), ctx)
-        return _page(form, quote, status=422)
+        return _page(form, quote, status=422, keep_time=True)
     if placed.replayed:  # the same key won a race with this request
         if may_view(placed.order, None):
             return redirect_to(order_url(placed.order))

@@ -16,9 +16,11 @@ from tests.support.builders import PASSWORD
 # Travelling
 # --------------------------------------------------------------------------------------------
 
-def _goes_to(path: str | re.Pattern, method: str):
+def _goes_to(path: str | re.Pattern, method: str, sending: str | None = None):
     def matches(response: Response) -> bool:
         if response.request.method != method:
+            return False
+        if sending is not None and sending not in (response.request.post_data or "").split("&"):
             return False
         where = urlsplit(response.url).path
         return bool(path.search(where)) if isinstance(path, re.Pattern) else where == path
@@ -26,11 +28,14 @@ def _goes_to(path: str | re.Pattern, method: str):
 
 
 @contextmanager
-def posting(page: Page, path: str | re.Pattern, *, htmx: bool, method: str = "POST", see_other: bool = False):
+def posting(page: Page, path: str | re.Pattern, *, htmx: bool, method: str = "POST", see_other: bool = False,
+            sending: str | None = None):
     """Whatever the block does must send a request to `path` (a path, or a pattern searched in
     it), and the way it travels is checked: through htmx (no page load), or as a plain form
-    submission that loads a page — answered 303 when `see_other`. Yields the answer's info."""
-    with page.expect_response(_goes_to(path, method)) as answer:
+    submission that loads a page — answered 303 when `see_other`. With `sending` (`name=value`,
+    URL-encoded), only a request whose form data holds it counts: on a page whose fields also
+    post by themselves, the button's own request. Yields the answer's info."""
+    with page.expect_response(_goes_to(path, method, sending)) as answer:
         yield answer
     response: Response = answer.value
     if htmx:

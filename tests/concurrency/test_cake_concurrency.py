@@ -11,11 +11,12 @@ from storefront.cakes.models import CakeConfiguration, CakeDayCount
 from storefront.checkout.models import OrderingRules
 from storefront.extensions import db
 from tests.concurrency.test_cart_concurrency import Browser
-from tests.concurrency.test_checkout_concurrency import SLOT, all_at_once, order_count
+from tests.concurrency.test_checkout_concurrency import all_at_once, order_count
 from tests.support.cakes import cake_shop, frozen_clock
 from tests.support.servers import LiveServer
 
 DAY = date(2026, 11, 30)
+SLOT = "2026-11-30T12:30Z"   # the order is ready on its cakes' day
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def cake_buyer(base: str, ids: dict[str, int]) -> tuple[Browser, dict]:
     assert status == 200  # followed the 303 to the cart
     page = visitor.get(base + "/checkout")
     data = {"csrf_token": token, "key": re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1),
-            "fulfilment": "pickup", "when": SLOT, "name": "Pat", "email": f"pat{id(visitor)}@example.com",
+            "fulfilment": "pickup", "day": DAY.isoformat(), "when": SLOT, "name": "Pat", "email": f"pat{id(visitor)}@example.com",
             "phone": "0117 496 0000", "promo_code": "", "action": "update"}
     _, shown = visitor.post_page(base + "/checkout", data)
     data["shown_total"] = re.search(r'name="shown_total" type="hidden" value="([^"]+)"', shown).group(1)

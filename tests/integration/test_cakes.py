@@ -2,7 +2,7 @@
 cancelling; and every kind of bad input (a message beside the field, nothing written)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -142,9 +142,10 @@ def test_checkout_makes_a_configuration_per_cake_claims_days_and_cancel_gives_ba
     cakes.add(ids, due_on=LATER.isoformat(), message="Happy birthday", decorations=[ids["Gold leaf"]])
     cakes.add(ids, due_on=LATER.isoformat(), size=ids["6-inch round"])
     cakes.add(ids, due_on=LATER.isoformat(), size=ids["6-inch round"])
-    response = CheckoutClient(client).place(when="2026-11-21T12:30Z")
+    response = CheckoutClient(client).place(when="2026-11-30T12:30Z")   # the cakes' day
     assert response.status_code == 303
     order = db.session.scalars(sa.select(Order)).one()
+    assert order.slot_start == datetime(2026, 11, 30, 12, 30, tzinfo=UTC)
     assert order.subtotal == Decimal("47.30") + 2 * Decimal("28.00")
     configurations = db.session.scalars(sa.select(CakeConfiguration).order_by(CakeConfiguration.id)).all()
     assert len(configurations) == 2 and {c.cakes_claimed for c in configurations} == {1, 2}
@@ -167,7 +168,7 @@ def test_cancel_gives_back_only_its_own_places(client, cakes, ids):
     db.session.add(CakeDayCount(day=LATER, cakes=2))
     db.session.commit()
     cakes.add(ids, due_on=LATER.isoformat())
-    response = CheckoutClient(client).place(when="2026-11-21T12:30Z")
+    response = CheckoutClient(client).place(when="2026-11-30T12:30Z")
     order = db.session.scalars(sa.select(Order)).one()
     assert db.session.get(CakeDayCount, LATER).cakes == 3
     csrf, key = cakes.form(ids)["csrf_token"], response.headers["Location"].split("key=")[1]
@@ -179,7 +180,7 @@ def test_cancel_gives_back_only_its_own_places(client, cakes, ids):
 
 def test_a_cake_inside_the_change_cutoff_cannot_be_cancelled_online(client, cakes, ids):
     cakes.add(ids)   # the first day: 22 November, within 72 hours
-    response = CheckoutClient(client).place(when="2026-11-21T12:30Z")
+    response = CheckoutClient(client).place(when="2026-11-22T12:30Z")
     order = db.session.scalars(sa.select(Order)).one()
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Cancel this order" not in page
@@ -194,7 +195,7 @@ def test_a_full_day_at_checkout_refuses_and_writes_nothing(client, cakes, ids):
     cakes.add(ids, due_on=LATER.isoformat())
     db.session.add(CakeDayCount(day=LATER, cakes=6))
     db.session.commit()
-    response = CheckoutClient(client).place(when="2026-11-21T12:30Z")
+    response = CheckoutClient(client).place(when="2026-11-30T12:30Z")
     assert response.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
     assert db.session.get(CakeDayCount, LATER).cakes == 6
@@ -280,3 +281,41 @@ def test_builder_and_cart_read_a_fixed_number_of_statements(client, cakes, ids, 
     assert len(cart_fields(client)) == 4
     assert many_cakes.count == few_cakes.count
     assert builder_many.count == builder_few.count
+
+
+def test_an_order_with_a_cake_is_ready_on_the_cake_day_and_offers_only_its_times(client, cakes, ids):
+    cakes.add(ids, due_on=LATER.isoformat())
+    page = BeautifulSoup(client.get("/checkout").get_data(as_text=True), "html.parser")
+    assert "Your cake is for Monday 30 November, so the whole order is ready for pickup that day." in \
+        " ".join(page.get_text().split())
+    assert page.select_one("select#day") is None and page.select_one("input[name=day]")["value"] == "2026-11-30"
+    times = [option["value"] for option in page.select("select#when option")]
+    assert times and all(value.startswith("2026-11-30T") for value in times)   # no "asap", no other day
+    response = CheckoutClient(client).place(when=times[0])
+    assert response.status_code == 303
+    order = db.session.scalars(sa.select(Order)).one()
+    assert order.slot_start == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    assert db.session.get(CakeDayCount, LATER).cakes == 1
+
+
+@pytest.mark.parametrize("when", ["2026-11-21T12:30Z", "asap", "2026-11-30T18:00Z"])
+def test_a_time_off_the_cake_day_is_refused_and_writes_nothing(client, cakes, ids, when):
+    cakes.add(ids, due_on=LATER.isoformat())
+    response = CheckoutClient(client).place(when=when, day="2026-11-30")
+    assert response.status_code == 422
+    assert field_errors(response)["when"] == ("Your cake is for Monday 30 November, so the order is ready that day: "
+                                              "choose one of that day’s times.")
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
+    assert db.session.get(CakeDayCount, LATER) is None
+
+
+def test_cakes_for_different_days_cannot_share_an_order(client, cakes, ids):
+    cakes.add(ids, due_on=LATER.isoformat())
+    cakes.add(ids, due_on=date(2026, 11, 28).isoformat(), size=ids["6-inch round"])
+    response = CheckoutClient(client).place(when="2026-11-28T12:30Z")
+    assert response.status_code == 422
+    assert field_errors(response)["when"] == (
+        "Your cakes are for different days (Saturday 28 November and Monday 30 November), and an order is "
+        "collected on one day. Please order them separately: keep one day’s cakes in your cart.")
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(CakeDayCount.day))) == 0

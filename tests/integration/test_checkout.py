@@ -60,7 +60,9 @@ def test_guest_pickup_as_soon_as_possible(client, checkout, shop):
     checkout.add(shop["croissant"], 2)
     checkout.add(shop["loaf"], 1)
     page = checkout.page()
-    assert "As soon as possible (about 10:30)" in page and "£9.00" in page  # first slot after 20 minutes
+    # The first slot after 20 minutes is 10:30: "about 30 min", and the summary says when.
+    assert "As soon as possible (about 30 min)" in page and "£9.00" in page
+    assert "as soon as possible, about 10:30" in " ".join(soup(page).get_text().split())
     response = checkout.place(when="asap")
     assert response.status_code == 303
     (order,) = orders()
@@ -131,8 +133,15 @@ def test_rejected_codes_say_why(checkout, shop, promo, subtotal_items, fulfilmen
                                   "action": "apply_promo"}, headers=headers)
         assert response.status_code == 422
         assert any(message in e for e in errors(response)), errors(response)
-    refused = checkout.place(promo_code="tryme")
+    # Placed without having seen the answer: refused with the reason, nothing written...
+    refused = checkout.place_unseen(promo_code="tryme")
     assert refused.status_code == 422 and orders() == []
+    assert any(message in e for e in errors(refused)), errors(refused)
+    # ...the reason seen, the code is left off and the order goes through at the shown total.
+    placed = checkout.place(promo_code="tryme")
+    assert placed.status_code == 303
+    (order,) = orders()
+    assert order.promo_code is None and order.discount == Decimal("0.00") and order.total == order.subtotal
 
 
 def test_a_code_is_used_once_per_customer_by_account_or_email(checkout, shop, client):
@@ -140,8 +149,16 @@ def test_a_code_is_used_once_per_customer_by_account_or_email(checkout, shop, cl
     checkout.add(shop["loaf"])
     assert checkout.place(promo_code="ONCE", email="Sam@Example.com").status_code == 303
     checkout.add(shop["loaf"])
-    again = checkout.place(promo_code="once", email="sam@example.com")
-    assert again.status_code == 422 and "You have already used this code." in errors(again)
+    # Pressed straight away, the refusal is shown first (with the total it leaves unchanged)...
+    again = checkout.place_unseen(promo_code="once", email="sam@example.com")
+    assert again.status_code == 422
+    assert errors(again) == ["You have already used this code. We’ve left it off your total."]
+    assert len(orders()) == 1
+    # ...and once seen, the code is left off and does not stop the order.
+    placed = checkout.place(promo_code="once", email="sam@example.com")
+    assert placed.status_code == 303
+    latest = max(orders(), key=lambda order: order.id)
+    assert latest.promo_code is None and latest.discount == Decimal("0.00") and latest.total == Decimal("5.00")
 
 
 def test_free_delivery_code(checkout, shop):
@@ -201,7 +218,8 @@ def test_full_slots_are_shown_full_and_refused(checkout, shop):
     db.session.add(SlotBooking(slot_start=datetime(2026, 11, 21, 12, 30, tzinfo=UTC), orders_count=3))
     db.session.commit()
     checkout.add(shop["loaf"])
-    assert f'<option value="{slot}" disabled>12:30 (full)</option>' in checkout.page()
+    saturday = checkout.post({**checkout.form(), "day": "2026-11-21", "action": "update"}).get_data(as_text=True)
+    assert f'<option value="{slot}" disabled>12:30 (full)</option>' in saturday
     response = checkout.place(when=slot)
     assert "That time is fully booked. Choose another." in errors(response)
 
@@ -410,13 +428,14 @@ def test_as_soon_as_possible_skips_full_slots_and_stops_when_today_is_full(check
         db.session.add(SlotBooking(slot_start=datetime(2026, 11, 20, hour, minute, tzinfo=UTC), orders_count=3))
     db.session.commit()
     checkout.add(shop["loaf"])
-    assert "As soon as possible (about 11:00)" in checkout.page()
+    assert "As soon as possible (about 60 min)" in checkout.page()
     for hour in range(11, 17):
         for minute in (0, 15, 30, 45):
             db.session.merge(SlotBooking(slot_start=datetime(2026, 11, 20, hour, minute, tzinfo=UTC), orders_count=3))
     db.session.commit()
     page = checkout.page()
     assert "As soon as possible" not in page  # today is full: the first choice is tomorrow's first slot
+    assert "Not today: Fully booked." in " ".join(soup(page).get_text().split())
     response = checkout.place(when="asap")
     assert response.status_code == 422
     assert "We can’t take orders for right now. Choose a time below." in errors(response)

@@ -62,11 +62,16 @@ class CheckoutClient:
     def form(self, **overrides) -> dict:
         page = soup(self.page())
         selected = page.select_one("select#when option[selected]")
+        day = page.select_one("select#day option[selected]") or page.select_one("input[name=day]")
         data = {"csrf_token": csrf_from(page), "key": hidden_value(page, "key"),
-                "shown_total": hidden_value(page, "shown_total"),
-                "fulfilment": "pickup", "when": selected["value"] if selected else "",
+                "shown_total": hidden_value(page, "shown_total"), "promo_seen": "",
+                "fulfilment": "pickup", "day": day["value"] if day else "",
+                "when": selected["value"] if selected else "",
                 "name": "Robin Rye", "email": "robin@example.com", "phone": "0117 496 0000", "note": "",
                 "promo_code": "", "action": "place"}
+        if "when" in overrides and "day" not in overrides:
+            # Choosing a time means choosing its day first (a slot value starts with its local date).
+            overrides["day"] = overrides["when"][:10] if overrides["when"][:4].isdigit() else data["day"]
         data.update(overrides)
         return data
 
@@ -75,10 +80,22 @@ class CheckoutClient:
 
     def quote_total(self, data: dict) -> str:
         """What the page shows for these choices (as "Update options" would)."""
+        return self.shown(data)["shown_total"]
+
+    def shown(self, data: dict) -> dict:
+        """What the page carries back after showing these choices: the total and the promo
+        code whose answer it shows (as a browser would after a live refresh or "Update options")."""
         response = self.post({**data, "action": "update"})
-        return hidden_value(response, "shown_total")
+        return {"shown_total": hidden_value(response, "shown_total"), "promo_seen": hidden_value(response, "promo_seen")}
 
     def place(self, **overrides):
+        """Place the order after the page has shown these choices, as a customer would."""
         data = self.form(**overrides)
-        data["shown_total"] = self.quote_total(data)
+        data.update(self.shown(data))
+        return self.post(data)
+
+    def place_unseen(self, **overrides):
+        """Place the order straight from the first page's total (no update seen in between)."""
+        data = self.form(**overrides)
+        data["shown_total"] = self.quote_total({**data, "promo_code": ""})
         return self.post(data)

@@ -9,10 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storefront.checkout import promo as promos
+from storefront.checkout import service as checkout_service
 from storefront.checkout import slots
 from storefront.checkout.models import DeliveryZone, OrderingRules, OrderType, PromoCode, PromoKind, SlotBooking
 from storefront.checkout.pricing import totals
-from storefront.checkout.zones import is_valid_postcode, zone_for
+from storefront.checkout.zones import delivery_areas, is_valid_postcode, parse_postcode, zone_for
 from storefront.core.rules import RuleViolation
 from storefront.core.slots import parse_slot_value
 from storefront.core.time import zone
@@ -216,3 +217,87 @@ def test_asap_is_the_first_slot_with_room_after_the_ready_time(app_ctx):
     db.session.commit()
     assert slots.asap_slot(db.session, rules(), LONDON, now).start == datetime(2026, 11, 20, 12, 45, tzinfo=UTC)
     assert slots.asap_slot(db.session, rules(), LONDON, datetime(2026, 11, 20, 7, 0, tzinfo=UTC)) is None
+
+
+# --- postcodes: a full one or its outward part ------------------------------------------------
+
+@pytest.mark.no_db
+@pytest.mark.parametrize("raw, parsed", [
+    ("BS1", "BS1"), (" bs1 ", "BS1"), ("SW1A", "SW1A"), ("bs14qa", "BS1 4QA"), ("EC1A 1BB", "EC1A 1BB"),
+    ("BS1 4", None), ("BS", None), ("QQ1 1AA", None), ("BS1 4QAX", None), ("12345", None), ("", None),
+    ("BS1 4CA", None),   # C is never an inward-code letter
+])
+def test_postcodes_are_parsed_by_the_royal_mail_rules(raw, parsed):
+    result = parse_postcode(raw)
+    assert (str(result) if result else None) == parsed
+
+
+def test_an_outward_code_alone_finds_its_zone(app_ctx):
+    db.session.add(DeliveryZone(name="Centre", postcode_prefixes="BS1 bs2", fee=Decimal("2.50")))
+    db.session.commit()
+    assert zone_for(db.session, "bs1").name == "Centre" and zone_for(db.session, "BS2 0AA").name == "Centre"
+    assert zone_for(db.session, "BS10") is None and zone_for(db.session, "nonsense") is None
+    assert delivery_areas(db.session) == ("BS1", "BS2")
+
+
+# --- a day, then a time --------------------------------------------------------------------------
+
+def test_every_day_says_why_it_has_no_time(app_ctx):
+    for weekday in (4, 5, 0):   # Friday, Saturday, Monday; closed on the other days
+        make_hours(weekday, "08:00", "09:00")
+    make_closure(date(2026, 11, 23), reason="Staff training")
+    db.session.add_all([SlotBooking(slot_start=datetime(2026, 11, 21, 8, m, tzinfo=UTC), orders_count=2)
+                        for m in (0, 15, 30, 45)])
+    db.session.commit()
+    days = slots.day_choices(db.session, rules(), LONDON, datetime(2026, 11, 20, 8, 50, tzinfo=UTC))
+    reasons = {day.day: day.reason for day in days}
+    assert reasons[date(2026, 11, 20)] == "Past last orders for today"
+    assert reasons[date(2026, 11, 21)] == "Fully booked"
+    assert reasons[date(2026, 11, 22)] == "Closed"
+    assert reasons[date(2026, 11, 23)] == "Closed: Staff training"
+    assert reasons[date(2026, 11, 27)] is None and len(days) == 8
+
+
+def test_only_one_day_however_far_ahead(app_ctx):
+    make_hours(0, "08:00", "08:30")   # Mondays
+    days = slots.day_choices(db.session, rules(days_ahead=7), LONDON, NOW, only=date(2026, 12, 28))
+    assert [d.day for d in days] == [date(2026, 12, 28)]
+    assert [s.local.strftime("%H:%M") for s in days[0].slots] == ["08:00", "08:15"]
+    past = slots.day_choices(db.session, rules(), LONDON, NOW, only=date(2026, 11, 16))
+    assert past[0].reason == "That day has passed"
+
+
+def _quote(days, asap=None) -> checkout_service.Quote:
+    return checkout_service.Quote(cart=None, rules=rules(), zone=None, totals=None, discount=None, asap=asap,
+                                  days=days, problems=[], today=date(2026, 11, 20))
+
+
+def test_the_day_shown_and_the_time_selected(app_ctx):
+    make_hours(4, "08:00", "17:00")
+    make_hours(5, "09:00", "10:00")
+    days = slots.day_choices(db.session, rules(), LONDON, NOW)
+    asap = slots.asap_slot(db.session, rules(), LONDON, NOW, days)
+    quote = _quote(days, asap.start)
+    first = checkout_service.pick_time(quote, "", "")
+    assert (first.day.day, first.when) == (date(2026, 11, 20), "asap")
+    saturday = checkout_service.pick_time(quote, "2026-11-21", "asap")   # another day: its first time
+    assert (saturday.day.day, saturday.when) == (date(2026, 11, 21), "2026-11-21T09:00+00:00")
+    kept = checkout_service.pick_time(quote, "2026-11-21", "2026-11-21T09:30Z")   # same instant, any spelling
+    assert kept.when == "2026-11-21T09:30+00:00"
+    by_time = checkout_service.pick_time(quote, "bogus", "2026-11-21T09:45+00:00")
+    assert (by_time.day.day, by_time.when) == (date(2026, 11, 21), "2026-11-21T09:45+00:00")
+    closed = checkout_service.pick_time(quote, "2026-11-22", "")   # a closed day can still be looked at
+    assert (closed.day.day, closed.when, closed.day.reason) == (date(2026, 11, 22), "", "Closed")
+
+
+@pytest.mark.no_db
+def test_cakes_for_different_days_cannot_share_an_order():
+    class Cake:
+        def __init__(self, day):
+            self.due_on = day
+
+    day, problems = checkout_service.order_day([Cake(date(2026, 11, 30)), Cake(date(2026, 11, 30))])
+    assert (day, problems) == (date(2026, 11, 30), [])
+    assert checkout_service.order_day([]) == (None, [])
+    _, problems = checkout_service.order_day([Cake(date(2026, 11, 30)), Cake(date(2026, 11, 28))])
+    assert problems[0][0] == "when" and "Saturday 28 November and Monday 30 November" in problems[0][1]
