@@ -6,6 +6,7 @@ the outward code alone is enough to find the zone, and the checkout takes either
 `ukpostcodeparser` (areas, letter positions, inward-code letters), never a hand-written pattern."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
