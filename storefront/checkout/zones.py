@@ -6,6 +6,8 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.cache import cached
+from ..core.settings import detached_copies
 from .models import DeliveryZone
 
 # UK postcodes: outward code (e.g. BS1, SW1A) then inward code (e.g. 4QA); spaces optional.
@@ -28,7 +30,9 @@ def outward_code(postcode: str) -> str:
 def zone_for(session: Session, postcode: str) -> DeliveryZone | None:
     outward = outward_code(postcode)
     best, best_len = None, 0
-    for zone in session.scalars(sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True))):
+    zones = cached([DeliveryZone.__tablename__], "delivery_zones", lambda: detached_copies(
+        session, sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True)).order_by(DeliveryZone.id)))
+    for zone in zones:
         for prefix in zone.prefixes:
             if outward == prefix or (outward.startswith(prefix) and not prefix[-1].isdigit()):
                 if len(prefix) > best_len:
