@@ -69,8 +69,9 @@ def place(visitor: Browser, url: str, data: dict) -> str:
 def test_a_cart_filled_on_one_process_is_checked_out_on_the_other(two_processes):
     first, second = two_processes
     open_shop()
-    product = make_product("Sourdough loaf", price="4.20", track_stock=True, stock_quantity=10)
-    product_id = product.id
+    product_id = make_product("Sourdough loaf", price="4.20", slug="sourdough-loaf", track_stock=True,
+                              stock_quantity=10).id
+    db.session.rollback()  # no transaction of this process stays open while the servers work
 
     visitor = Browser()
     token = visitor.csrf(first)
@@ -95,14 +96,16 @@ def test_a_change_through_either_process_or_the_database_session_is_seen_by_both
     first, second = two_processes
     open_shop()
     make_user("staff@example.com", role=Role.STAFF)
-    product = make_product("Seeded rye", price="3.50")
+    product = make_product("Seeded rye", price="3.50", slug="seeded-rye")
     visitor = Browser()
     for base in (first, second):  # both processes have read and cached everything first
         assert "£3.50" in visitor.get(base + "/menu/seeded-rye")
         assert "Closed today" not in visitor.get(base + "/hours")
         assert "not taking online orders" not in visitor.get(base + "/checkout")
 
+    db.session.rollback()
     # A price and the hours, changed by a third process through the ORM.
+    product = db.session.get(Product, product.id)
     product.price = Decimal("3.95")
     db.session.commit()
     make_closure(date.today() - timedelta(days=1), date.today() + timedelta(days=2), reason="Oven repairs")
