@@ -277,6 +277,7 @@ def prepare(shop_port: int, args) -> tuple[list[Endpoint], dict]:
         slug = conn.execute(sa.text("SELECT slug FROM products WHERE slug LIKE 'bench-item-%' "
                                     "ORDER BY id LIMIT 1 OFFSET 150")).scalar()
         orders_before = conn.execute(sa.text("SELECT count(*) FROM orders")).scalar()
+        last_order_id = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM orders")).scalar()
     engine.dispose()
 
     def shopper(product_ids: list[int]) -> Visitor:
@@ -347,6 +348,7 @@ def prepare(shop_port: int, args) -> tuple[list[Endpoint], dict]:
                  sessions=order_sessions),
     ]
     facts = dict(stocked_id=stocked_id, stock_before=stock_before, orders_before=orders_before,
+                 last_order_id=last_order_id,
                  keys=[k for _, _, k in payers], payers=payers)
     return endpoints, facts
 
@@ -433,9 +435,9 @@ def check_orders(facts: dict, shop_port: int, placed_responses: int) -> list[tup
     with engine.connect() as conn:
         stock_after = conn.execute(sa.text("SELECT stock_quantity FROM products WHERE id = :id"),
                                    {"id": facts["stocked_id"]}).scalar()
-        sold = conn.execute(sa.text("""SELECT coalesce(sum(l.quantity), 0) FROM order_lines l JOIN orders o
-                                       ON o.id = l.order_id WHERE l.product_id = :id AND o.number NOT LIKE 'B%'"""),
-                            {"id": facts["stocked_id"]}).scalar()
+        sold = conn.execute(sa.text("""SELECT coalesce(sum(l.quantity), 0) FROM order_lines l
+                                       WHERE l.product_id = :id AND l.order_id > :last"""),
+                            {"id": facts["stocked_id"], "last": facts["last_order_id"]}).scalar()
         new_orders = conn.execute(sa.text("SELECT count(*) FROM orders")).scalar() - facts["orders_before"]
         keys = [k for k in facts["keys"] if k]
         with_key = conn.execute(sa.text("SELECT count(*) FROM orders WHERE idempotency_key = ANY(:k)"),
