@@ -31,7 +31,7 @@ def zone_for(session: Session, postcode: str) -> DeliveryZone | None:
     outward = outward_code(postcode)
     best, best_len = None, 0
     zones = cached([DeliveryZone.__tablename__], "delivery_zones", lambda: detached_copies(
-        session, sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True)).order_by(DeliveryZone.id)))
+        session, sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True)).order_by(DeliveryZone.id)), session)
     for zone in zones:
         for prefix in zone.prefixes:
             if outward == prefix or (outward.startswith(prefix) and not prefix[-1].isdigit()):

@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context, has_request_context, request
 from redis.exceptions import RedisError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 LOCAL_TTL = 300.0
 VERSION_KEY = "cache:version:{}"
@@ -64,12 +64,34 @@ def versions(tables: Iterable[str]) -> tuple | None:
     return None if None in result else result
 
 
-def cached(tables: Iterable[str], key: Any, build: Callable[[], Any]) -> Any:
+def _written_here(session: Session | None, tables: tuple[str, ...]) -> bool:
+    """This session has changed one of `tables` and not committed yet: what it reads must be
+    its own view, not the shared one."""
+    if session is None:
+        from ..extensions import db
+
+        session = db.session
+    if isinstance(session, scoped_session):
+        session = session()
+    written = session.info.get(_WRITTEN)
+    if written and not written.isdisjoint(tables):
+        return True
+    if session._is_clean():
+        return False
+    pending = (*session.new, *session.dirty, *session.deleted)
+    return any(table.name in tables for obj in pending for table in sa.inspect(obj).mapper.tables)
+
+
+def cached(tables: Iterable[str], key: Any, build: Callable[[], Any], session: Session | None = None) -> Any:
     """The value of `build()` for `key`, built at most once per version of `tables` in this
-    process. `build` must return plain data or detached copies, never a session's objects."""
+    process. `build` must return plain data or detached copies, never a session's objects.
+    `session` (default `db.session`) is the one `build` reads with: while it holds uncommitted
+    changes to `tables`, `build()` is answered directly and nothing is kept."""
     if not has_app_context():
         return build()
     tables = tuple(tables)
+    if _written_here(session, tables):
+        return build()
     version = versions(tables)
     if version is None:
         return build()

@@ -57,7 +57,7 @@ def load_settings(session: Session, model: type[Row], **given) -> Row:
     if has_request_context() and cache_key in g:
         return g.get(cache_key)
     table = model.__tablename__
-    values = cached([table], ("settings", table), lambda: _values(session, model))
+    values = cached([table], ("settings", table), lambda: _values(session, model), session)
     if values is None:
         row = defaults_of(model, **given)
     else:

@@ -56,7 +56,7 @@ def with_tags(session: Session, products: list[Product]) -> list[Product]:
 def categories(session: Session) -> list[Category]:
     """Every category, in menu order: cached (`core.cache`) until a category changes."""
     return cached([Category.__tablename__], "categories", lambda: detached_copies(
-        session, sa.select(Category).order_by(Category.position, Category.name)))
+        session, sa.select(Category).order_by(Category.position, Category.name)), session)
 
 
 def featured(session: Session, limit: int = 8) -> list[Product]:

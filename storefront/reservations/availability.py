@@ -45,7 +45,7 @@ def load_floor(session: Session) -> Floor:
     """The tables and combinations: cached (`core.cache`) until staff change either; the claims
     that decide what is free are always read afresh."""
     return cached([DiningTable.__tablename__, TableCombination.__tablename__, table_combination_members.name],
-                  "floor", lambda: _read_floor(session))
+                  "floor", lambda: _read_floor(session), session)
 
 
 def _read_floor(session: Session) -> Floor:

@@ -66,7 +66,7 @@ def load_rules(session: Session) -> Rules:
     row = load_settings(session, ReservationSettings)
     turns = cached([TurnTime.__tablename__], "turn_times", lambda: tuple(
         (party_from, minutes) for party_from, minutes in session.execute(
-            sa.select(TurnTime.party_from, TurnTime.minutes).order_by(TurnTime.party_from))))
+            sa.select(TurnTime.party_from, TurnTime.minutes).order_by(TurnTime.party_from))), session)
     return rules_of(row, turns or DEFAULT_TURN_TIMES)
 
 

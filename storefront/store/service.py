@@ -56,7 +56,7 @@ def _closures_from(session: Session, first: date) -> list[UpcomingClosure]:
 
     if first < cutoff:
         return read(first)
-    return cached([Closure.__tablename__], ("closures", cutoff), lambda: read(cutoff))
+    return cached([Closure.__tablename__], ("closures", cutoff), lambda: read(cutoff), session)
 
 
 def hours_on(session: Session, day: date) -> DayHours:
@@ -123,7 +123,7 @@ def weekly_periods(session: Session) -> dict[int, tuple[tuple[time, time], ...]]
             periods[weekday].append((opens, closes))
         return {weekday: tuple(p) for weekday, p in periods.items()}
 
-    return cached([OpeningPeriod.__tablename__], "weekly_periods", read)
+    return cached([OpeningPeriod.__tablename__], "weekly_periods", read, session)
 
 
 @dataclass(frozen=True)
