@@ -45,12 +45,17 @@ def with_tags(session: Session, products: list[Product]) -> list[Product]:
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
     for product_id, kind, tag in session.execute(sa.union_all(diets, allergens)):
         found[product_id][0 if kind == "d" else 1].append(tag)
-    diet_order, allergen_order = list(DIETS), list(ALLERGENS)
     for product in products:
         if product.id in found:
             d, a = found[product.id]
-            product.preloaded_tags = (sorted(d, key=diet_order.index), sorted(a, key=allergen_order.index))
+            product.preloaded_tags = (sorted(d, key=_in_order(DIETS)), sorted(a, key=_in_order(ALLERGENS)))
     return products
+
+
+def _in_order(known: dict):
+    """Sort key: the order of `known`, then anything unknown by name."""
+    order = {name: i for i, name in enumerate(known)}
+    return lambda tag: (order.get(tag, len(order)), tag)
 
 
 def categories(session: Session) -> list[Category]:
