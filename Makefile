@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: setup run test lint assets clean screenshots
+.PHONY: setup run test lint assets clean screenshots bench
 
 setup: $(VENV)/.installed static/vendor/.installed
 
@@ -44,6 +44,11 @@ screenshots: setup
 # Lint: ruff (pyflakes, import order, pycodestyle errors, complexity), configured in ruff.toml.
 lint: setup
 	$(BIN)/ruff check .
+
+# Load figures and budgets (docs/performance.md): PostgreSQL database `bench` and Redis db 9 on
+# this machine (BENCH_DATABASE_URL / BENCH_REDIS_URL to change), wrk from apt. Never part of CI.
+bench: setup
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -49,6 +49,8 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  every table registered before Alembic looks
     from .accounts.auth import init_login
+    from .core.cache import init_cache
+    from .core.compression import init_compression
     from .core.security import init_security
     from .core.sessions import init_sessions
     from .extensions import csrf, db, htmx, limiter, migrate, redis_connector
@@ -63,6 +65,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     init_security(app)
+    init_cache()
+    init_compression(app)
 
 
 def register_input_rules(app: Flask) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .checkout.slots import get_rules
 from .extensions import db
+from .menu.cards import card_parts
 from .menu.models import ALLERGENS, DIETS
 from .menu.service import stock_state
 from .store.current import current_open_state, current_store, local_date, local_datetime, local_time, money
@@ -58,4 +59,5 @@ def init_templating(app: Flask) -> None:
             "stock_state": stock_state,
             "allergen_labels": ALLERGENS,
             "orders_paused": orders_paused,
+            "card_parts": card_parts,
         }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..core.money import to_money
 from ..core.rules import RuleViolation
@@ -171,7 +171,10 @@ def view_cart(session: Session, cart: CartStore, money=str) -> CartView:
     raw = cart.lines()
     seen = cart.seen_prices()
     ids = {pid: f for f in raw if (pid := product_id_of(f)) is not None}
-    products = {p.id: p for p in session.scalars(sa.select(Product).where(Product.id.in_(ids)))} if ids else {}
+    # Only the product's own row: its diets and allergens are not shown here (one statement).
+    products = {p.id: p for p in session.scalars(
+        sa.select(Product).where(Product.id.in_(ids))
+        .options(lazyload(Product.diet_rows), lazyload(Product.allergen_rows)))} if ids else {}
     lines, notices, removals = [], [], [f for f in raw if product_id_of(f) is None
                                         and not any(f.startswith(prefix) for prefix in OTHER_KINDS)]
     for pid, field_name in ids.items():

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from ukpostcodeparser.parser import parse_uk_postcode
 
+from ..core.cache import cached
+from ..core.settings import detached_copies
 from .models import DeliveryZone
 
 POSTCODE_FORMAT = "Enter a UK postcode, like BS1 4QA, or just its first part, like BS1"
@@ -104,7 +106,9 @@ def zone_for(session: Session, postcode: str) -> DeliveryZone | None:
     if not outward:
         return None
     best, best_len = None, 0
-    for zone in session.scalars(sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True))):
+    zones = cached([DeliveryZone.__tablename__], "delivery_zones", lambda: detached_copies(
+        session, sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True)).order_by(DeliveryZone.id)), session)
+    for zone in zones:
         for prefix in zone.prefixes:
             if covers(prefix, outward) and len(prefix) > best_len:
                 best, best_len = zone, len(prefix)

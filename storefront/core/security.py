@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
@@ -40,17 +41,59 @@ def is_private_answer() -> bool:
             or bool(SECRET_PARAMETERS & set(request.args)))
 
 
+# Static files are addressed with a digest of their content (`static_url_versions`), so a
+# browser may keep them for a year and a changed file gets a new address.
+STATIC_FOREVER = "public, max-age=31536000, immutable"
+STATIC_UNVERSIONED = "public, max-age=300"
+# A page that is the same for everyone: stored, but checked each time (ETag, 304).
+SHARED = "public, no-cache"
+
+
 def set_cache_policy(response: Response) -> Response:
-    """Personal answers are never stored by a browser or a shared cache (a library computer's
-    back button, a proxy). Decided here for every route, so a new page is covered too."""
+    """Personal answers (they read the session: who is signed in, the cart, a CSRF token) and
+    answers whose address carries a secret are never stored by a browser or a shared cache (a
+    library computer's back button, a proxy). Static files are kept long. A GET answer that is
+    the same for everyone gets an ETag and answers a matching If-None-Match with 304. Decided
+    here for every route, so a new page is covered too."""
+    if request.endpoint == "static":
+        response.headers["Cache-Control"] = STATIC_FOREVER if request.args.get("v") else STATIC_UNVERSIONED
+        return response
     if is_private_answer():
         response.headers["Cache-Control"] = PRIVATE
+        return response
+    if (request.method in ("GET", "HEAD") and response.status_code == 200 and not response.is_streamed
+            and "Cache-Control" not in response.headers and "Set-Cookie" not in response.headers):
+        response.headers["Cache-Control"] = SHARED
+        response.add_etag()
+        response.make_conditional(request)
     return response
+
+
+def static_url_versions(app: Flask) -> None:
+    """`url_for("static", filename=…)` adds `v=<digest of the file>`: a changed file gets a new
+    address, so its far-future cache header is safe."""
+    digests: dict[str, tuple[float, str]] = {}
+
+    @app.url_defaults
+    def add_version(endpoint: str, values: dict) -> None:
+        if endpoint != "static" or "v" in values or not values.get("filename"):
+            return
+        path = Path(app.static_folder, values["filename"])
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            return
+        known = digests.get(values["filename"])
+        if known is None or known[0] != mtime:
+            known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+            digests[values["filename"]] = known
+        values["v"] = known[1]
 
 
 def init_security(app: Flask) -> None:
     app.after_request(set_security_headers)
     app.after_request(set_cache_policy)
+    static_url_versions(app)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -79,6 +79,10 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
     diet_rows: Mapped[list[ProductDiet]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     allergen_rows: Mapped[list[ProductAllergen]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
+    # Pages that list products read every product's diets and allergens in one statement
+    # (`menu.service.with_tags`) and leave them here as (diets, allergens); otherwise the rows.
+    preloaded_tags = None
+
     @property
     def card_image_path(self) -> str | None:
         """The menu card's 400 × 300 photo: an uploaded photo has one beside its 800 × 600 file
@@ -90,10 +94,14 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
 
     @property
     def diets(self) -> list[str]:
+        if self.preloaded_tags is not None:
+            return self.preloaded_tags[0]
         return sorted((row.diet for row in self.diet_rows), key=list(DIETS).index)
 
     @property
     def allergens(self) -> list[str]:
+        if self.preloaded_tags is not None:
+            return self.preloaded_tags[1]
         return sorted((row.allergen for row in self.allergen_rows), key=list(ALLERGENS).index)
 
 

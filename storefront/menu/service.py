@@ -6,10 +6,12 @@ import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
+from ..core.cache import cached
+from ..core.settings import detached_copies
 from . import search
-from .models import Category, Product, ProductAllergen, ProductDiet
+from .models import ALLERGENS, DIETS, Category, Product, ProductAllergen, ProductDiet
 
 PAGE_SIZE = 24
 LOW_STOCK = 5
@@ -25,19 +27,48 @@ SORTS = {
 
 
 def visible_products():
-    """The base query for anything a customer may see."""
-    return sa.select(Product).where(Product.deleted_at.is_(None), Product.is_available.is_(True))
+    """The base query for anything a customer may see. Diets and allergens are not loaded with
+    each product: lists read them for all their products at once with `with_tags`."""
+    return (sa.select(Product).where(Product.deleted_at.is_(None), Product.is_available.is_(True))
+            .options(lazyload(Product.diet_rows), lazyload(Product.allergen_rows)))
+
+
+def with_tags(session: Session, products: list[Product]) -> list[Product]:
+    """Every product's diets and allergens in one statement (both tables in one UNION ALL)."""
+    ids = [p.id for p in products if p.preloaded_tags is None]
+    if not ids:
+        return products
+    diets = sa.select(ProductDiet.product_id, sa.literal("d").label("kind"), ProductDiet.diet.label("tag")) \
+        .where(ProductDiet.product_id.in_(ids))
+    allergens = sa.select(ProductAllergen.product_id, sa.literal("a"), ProductAllergen.allergen) \
+        .where(ProductAllergen.product_id.in_(ids))
+    found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    for product_id, kind, tag in session.execute(sa.union_all(diets, allergens)):
+        found[product_id][0 if kind == "d" else 1].append(tag)
+    for product in products:
+        if product.id in found:
+            d, a = found[product.id]
+            product.preloaded_tags = (sorted(d, key=_in_order(DIETS)), sorted(a, key=_in_order(ALLERGENS)))
+    return products
+
+
+def _in_order(known: dict):
+    """Sort key: the order of `known`, then anything unknown by name."""
+    order = {name: i for i, name in enumerate(known)}
+    return lambda tag: (order.get(tag, len(order)), tag)
 
 
 def categories(session: Session) -> list[Category]:
-    return list(session.scalars(sa.select(Category).order_by(Category.position, Category.name)))
+    """Every category, in menu order: cached (`core.cache`) until a category changes."""
+    return cached([Category.__tablename__], "categories", lambda: detached_copies(
+        session, sa.select(Category).order_by(Category.position, Category.name)), session)
 
 
 def featured(session: Session, limit: int = 8) -> list[Product]:
     query = (visible_products().where(Product.is_featured.is_(True))
              .options(joinedload(Product.category))
              .order_by(Product.position, Product.name).limit(limit))
-    return list(session.scalars(query))
+    return with_tags(session, list(session.scalars(query)))
 
 
 @dataclass(frozen=True)
@@ -116,39 +147,54 @@ def _rating():
 
 def browse(session: Session, filters: MenuFilters, category: Category | None = None) -> MenuPage:
     """One page of the menu for these filters. `category` is the row for filters.category,
-    already looked up by the caller (None means all categories)."""
+    already looked up by the caller (None means all categories). Two statements: the page with
+    the total counted alongside (a window function), and the page's diets and allergens; a page
+    past the end costs a count and the last page again."""
     dialect = session.get_bind().dialect.name
     base = _filtered(filters, dialect, category)
-    total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    notices = []
-    if filters.page > pages:
-        notices.append(f"There is no page {filters.page}; this is the last page.")
-    query = base.options(joinedload(Product.category))
+    query = base.options(joinedload(Product.category)).add_columns(sa.func.count().over().label("total"))
     if filters.sort == "rating":
         query = query.outerjoin(_rating(), _rating().c.product_id == Product.id)
-    products = list(session.scalars(
-        query.order_by(*_ordering(filters, dialect))
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).unique())
+    query = query.order_by(*_ordering(filters, dialect)).limit(PAGE_SIZE)
+
+    def page_of(number: int):
+        return session.execute(query.offset((number - 1) * PAGE_SIZE)).all()
+
+    page = max(filters.page, 1)
+    rows = page_of(page)
+    notices = []
+    if rows:
+        total = rows[0].total
+    else:
+        total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) if page > 1 else 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if page > pages:
+        notices.append(f"There is no page {filters.page}; this is the last page.")
+        page = pages
+        rows = page_of(page) if total else []
+    products = with_tags(session, [row[0] for row in rows])
     return MenuPage(filters=filters, products=products, total=total, page=page, pages=pages,
                     category=category, notices=notices)
 
 
 def product_by_slug(session: Session, slug: str) -> Product | None:
+    """The product (its diets and allergens read with `related`'s, or on first use)."""
     return session.scalars(
         visible_products().where(Product.slug == slug).options(joinedload(Product.category))
     ).first()
 
 
 def related(session: Session, product: Product, limit: int = 4) -> list[Product]:
-    return list(session.scalars(
+    """Up to `limit` others from the product's category; the diets and allergens of these and
+    of the product itself in one statement."""
+    others = list(session.scalars(
         visible_products()
         .where(Product.category_id == product.category_id, Product.id != product.id)
         .order_by(Product.is_featured.desc(), Product.position, Product.name)
         .limit(limit)
     ))
+    with_tags(session, [product, *others])
+    return others
 
 
 def stock_state(product: Product) -> tuple[str, str]:

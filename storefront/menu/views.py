@@ -96,9 +96,10 @@ def product_page(item, reviews, status: int = 200):
     from ..reviews import jsonld as reviews_jsonld
 
     store = current_store()
+    related = service.related(db.session, item)  # reads the product's diets and allergens too
     image_url = url_for("static", filename=item.image_path, _external=True) if item.image_path else None
     jsonld = product_jsonld(item, url=url_for("menu.product", slug=item.slug, _external=True),
                             image_url=image_url, currency=store.currency, store_name=store.name)
     jsonld = reviews_jsonld.with_reviews(jsonld, reviews.summary, reviews.listing.reviews)
-    return render("menu/product.html", product=item, related=service.related(db.session, item), jsonld=jsonld,
+    return render("menu/product.html", product=item, related=related, jsonld=jsonld,
                   reviews=reviews, status=status)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..core import capacity
+from ..core.cache import cached
 from ..core.slots import Slot, day_bounds, day_slots
 from ..store.service import DayHours, hours_between
 from .assignment import (
@@ -41,6 +42,13 @@ from .rules import Rules
 
 
 def load_floor(session: Session) -> Floor:
+    """The tables and combinations: cached (`core.cache`) until staff change either; the claims
+    that decide what is free are always read afresh."""
+    return cached([DiningTable.__tablename__, TableCombination.__tablename__, table_combination_members.name],
+                  "floor", lambda: _read_floor(session), session)
+
+
+def _read_floor(session: Session) -> Floor:
     tables = {row.id: TableInfo(row.id, row.name, row.area, row.min_seats, row.max_seats,
                                 row.online_bookable, row.position)
               for row in session.execute(sa.select(DiningTable.id, DiningTable.name, DiningTable.area,

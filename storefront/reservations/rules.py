@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.cache import cached
 from ..core.settings import load_settings
 from .models import ReservationSettings, TurnTime
 
@@ -63,8 +64,9 @@ SETTING_FIELDS = ("slot_minutes", "buffer_minutes", "min_notice_minutes", "horiz
 
 def load_rules(session: Session) -> Rules:
     row = load_settings(session, ReservationSettings)
-    turns = tuple((party_from, minutes) for party_from, minutes in session.execute(
-        sa.select(TurnTime.party_from, TurnTime.minutes).order_by(TurnTime.party_from)))
+    turns = cached([TurnTime.__tablename__], "turn_times", lambda: tuple(
+        (party_from, minutes) for party_from, minutes in session.execute(
+            sa.select(TurnTime.party_from, TurnTime.minutes).order_by(TurnTime.party_from))), session)
     return rules_of(row, turns or DEFAULT_TURN_TIMES)
 
 

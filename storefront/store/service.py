@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.cache import cached
 from ..core.time import to_zone, utcnow, zone
 from .models import Closure, OpeningPeriod, StoreSettings
 
@@ -26,10 +27,9 @@ class DayHours:
 
 def hours_between(session: Session, first: date, last: date) -> dict[date, DayHours]:
     """Opening hours for every day in [first, last], closures applied: two statements for the
-    whole range, however long. Checkout slots, table availability and the footer all read it."""
-    closures = session.execute(sa.select(Closure.starts_on, Closure.ends_on, Closure.reason)
-                               .where(Closure.starts_on <= last, Closure.ends_on >= first)
-                               .order_by(Closure.starts_on, Closure.id)).all()
+    whole range, however long, and none at all for days from yesterday on while the cache holds
+    them (`core.cache`: any committed change to the hours or closures renews it). Checkout slots, table availability and the footer all read it."""
+    closures = [c for c in _closures_from(session, first) if c.starts_on <= last and c.ends_on >= first]
     periods = weekly_periods(session)
     hours = {}
     day = first
@@ -41,6 +41,22 @@ def hours_between(session: Session, first: date, last: date) -> dict[date, DayHo
             hours[day] = DayHours(day, periods.get(day.weekday(), ()), None)
         day += timedelta(days=1)
     return hours
+
+
+def _closures_from(session: Session, first: date) -> list[UpcomingClosure]:
+    """Closures that end on or after `first`, soonest first. The ones from yesterday on (what
+    every page asks for) are cached; older ranges are read afresh."""
+    cutoff = utcnow().date() - timedelta(days=1)
+
+    def read(since: date) -> list[UpcomingClosure]:
+        rows = session.execute(sa.select(Closure.starts_on, Closure.ends_on, Closure.reason)
+                               .where(Closure.ends_on >= since)
+                               .order_by(Closure.starts_on, Closure.id)).all()
+        return [UpcomingClosure(r.starts_on, r.ends_on, r.reason) for r in rows]
+
+    if first < cutoff:
+        return read(first)
+    return cached([Closure.__tablename__], ("closures", cutoff), lambda: read(cutoff), session)
 
 
 def hours_on(session: Session, day: date) -> DayHours:
@@ -99,12 +115,15 @@ def week_ahead(session: Session, tz: ZoneInfo, now: datetime | None = None) -> l
 
 def weekly_periods(session: Session) -> dict[int, tuple[tuple[time, time], ...]]:
     """The usual week (0 = Monday), before closures; a weekday without periods is missing."""
-    periods: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for weekday, opens, closes in session.execute(
-            sa.select(OpeningPeriod.weekday, OpeningPeriod.opens_at, OpeningPeriod.closes_at)
-            .order_by(OpeningPeriod.weekday, OpeningPeriod.opens_at)):
-        periods[weekday].append((opens, closes))
-    return {weekday: tuple(p) for weekday, p in periods.items()}
+    def read() -> dict[int, tuple[tuple[time, time], ...]]:
+        periods: dict[int, list[tuple[time, time]]] = defaultdict(list)
+        for weekday, opens, closes in session.execute(
+                sa.select(OpeningPeriod.weekday, OpeningPeriod.opens_at, OpeningPeriod.closes_at)
+                .order_by(OpeningPeriod.weekday, OpeningPeriod.opens_at)):
+            periods[weekday].append((opens, closes))
+        return {weekday: tuple(p) for weekday, p in periods.items()}
+
+    return cached([OpeningPeriod.__tablename__], "weekly_periods", read, session)
 
 
 @dataclass(frozen=True)
@@ -118,9 +137,7 @@ def upcoming_closures(session: Session, tz: ZoneInfo, now: datetime | None = Non
                       limit: int = 20) -> list[UpcomingClosure]:
     """Closures that have not ended yet (in the shop's zone), soonest first."""
     today = to_zone(now or utcnow(), tz).date()
-    rows = session.execute(sa.select(Closure.starts_on, Closure.ends_on, Closure.reason)
-                           .where(Closure.ends_on >= today)
-                           .order_by(Closure.starts_on, Closure.id).limit(limit)).all()
+    rows = _closures_from(session, today)[:limit]
     return [UpcomingClosure(row.starts_on, row.ends_on, row.reason or "Closed") for row in rows]
 
 

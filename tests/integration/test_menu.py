@@ -244,7 +244,12 @@ def catalogue(size: int) -> None:
                      image_path="img/products/butter-croissant.svg")
 
 
-PAGES = ["/", "/menu", "/menu?q=chocolate&diet=vegetarian&free_from=nuts", "/menu/item-7", "/menu?category=cat-2&page=2"]
+PAGES = ["/", "/menu", "/menu?q=chocolate&diet=vegetarian&free_from=nuts", "/menu/item-7", "/menu?page=2",
+         "/menu?category=cat-2&sort=price-asc"]
+# The statement budgets (issue 16): settings, hours and categories come from the shared cache;
+# a list is its page (total counted alongside) and one statement for its diets and allergens.
+BUDGETS = {"/": 2, "/menu": 3, "/menu?q=chocolate&diet=vegetarian&free_from=nuts": 3, "/menu/item-7": 4,
+           "/menu?page=2": 3, "/menu?category=cat-2&sort=price-asc": 3}
 
 
 def statements_per_page(client, count_queries) -> dict[str, int]:
@@ -258,7 +263,7 @@ def statements_per_page(client, count_queries) -> dict[str, int]:
 
 
 def test_statement_counts_do_not_grow_with_the_catalogue(client, count_queries, app_ctx):
-    catalogue(10)
+    catalogue(30)
     small = statements_per_page(client, count_queries)
     catalogue_more = 290
     categories = {}
@@ -268,9 +273,9 @@ def test_statement_counts_do_not_grow_with_the_catalogue(client, count_queries, 
     from storefront.menu.models import Category
     for cat in db.session.scalars(sa.select(Category)):
         categories[cat.slug] = cat
-    for i in range(10, 10 + catalogue_more):
+    for i in range(30, 30 + catalogue_more):
         make_product(f"Item {i} chocolate", category=categories[f"cat-{i % 6}"], diets=("vegetarian",),
                      allergens=("milk", "gluten"), is_featured=i % 5 == 0, slug=f"item-{i}")
     large = statements_per_page(client, count_queries)
     assert small == large, f"statement counts grew with the catalogue: {small} -> {large}"
-    assert all(count <= 9 for count in large.values()), large
+    assert all(large[url] <= BUDGETS[url] for url in PAGES), (large, BUDGETS)

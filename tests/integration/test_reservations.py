@@ -410,6 +410,7 @@ def test_the_availability_page_does_not_send_more_statements_for_more_bookings(c
         page = text(client.get(url))
     assert "19:00 is free" in page
     assert many.count == few.count, (few.statements, many.statements)
+    assert many.count <= 4, many.statements  # the budget (issue 16): claims and pacing, nothing else
 
 
 def test_booking_posts_are_rate_limited_with_a_friendly_page(client, room):
