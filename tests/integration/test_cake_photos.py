@@ -72,7 +72,7 @@ def test_a_photo_with_gps_is_re_encoded_without_metadata_and_follows_the_cake_to
     kept = Image.open(path)
     assert kept.format == "JPEG" and kept.size == (640, 480)
     assert not kept.getexif() and "exif" not in kept.info
-    placed = CheckoutClient(client).place(when="2026-11-21T12:30Z")
+    placed = CheckoutClient(client).place()  # the page offers the cake's day and its first time
     assert placed.status_code == 303
     assert db.session.scalars(sa.select(CakeConfiguration)).one().photo_id == photo.id
     page = BeautifulSoup(client.get(placed.headers["Location"]).get_data(as_text=True), "html.parser")
@@ -142,7 +142,7 @@ def test_a_guests_photo_follows_the_cart_to_sign_in_and_the_order(app, client, i
     from tests.support.html import csrf_from
     token = csrf_from(client.get("/account/login").data)
     client.post("/account/login", data={"csrf_token": token, "email": "robin@example.com", "password": PASSWORD})
-    placed = CheckoutClient(client).place(when="2026-11-21T12:30Z", email="robin@example.com")
+    placed = CheckoutClient(client).place(email="robin@example.com")
     assert placed.status_code == 303
     photo = db.session.scalars(sa.select(CakePhoto)).one()
     assert db.session.scalars(sa.select(CakeConfiguration)).one().photo_id == photo.id

@@ -122,6 +122,7 @@ def test_list_pages_cost_the_same_statements_with_more_rows(staff, count_queries
         few[path] = counter.count
     fill(8, 20)
     for path in lists:
+        staff.get(path)  # the new rows renewed the cached hours and tables: the first read rebuilds
         with count_queries() as counter:
             page = staff.get(path)
         assert page.status_code == 200
