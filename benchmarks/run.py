@@ -341,7 +341,7 @@ def prepare(shop_port: int, args) -> tuple[list[Endpoint], dict]:
         Endpoint("checkout page", "page", "shop", path="/checkout", headers=enc,
                  sessions=[(checkout_visitor.cookie, "")]),
         Endpoint("availability", "fragment", "shop", path=f"/reservations?date={day}&party=2&time=19:00",
-                 headers={**htmx, "HX-Target": "finder"}),
+                 headers={**htmx, "HX-Target": "times"}),
         Endpoint("cake price preview", "fragment", "shop", method="POST", path="/cakes",
                  headers={**htmx, "HX-Target": "summary"}, sessions=[(cake_visitor.cookie, cake_body)]),
         Endpoint("place order", "order", "shop", method="POST", path="/checkout", headers=enc,

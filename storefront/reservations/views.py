@@ -15,7 +15,7 @@ from flask_login import current_user
 from ..accounts.sections import Section, add_section
 from ..core import formkeys
 from ..core.fields import whole_number
-from ..core.htmx import is_htmx, redirect_to, render
+from ..core.htmx import is_htmx, redirect_to, render, set_reswap
 from ..core.links import external_url
 from ..core.rules import FORM, RuleViolation, populate_errors
 from ..core.security import new_token, token_digest
@@ -142,10 +142,18 @@ def index():
                                     wanted_time=form.time.data, tz=tz)
         except RuleViolation as violation:
             populate_errors(form, violation)
-    response = render("reservations/index.html", "finder", status=422 if searched and result is None else 200,
+    # htmx gets the times alone when that is what it asked for and there is no error to show;
+    # otherwise the whole finder, put in place of the old one (errors go beside their fields).
+    times_only = is_htmx() and result is not None and request.htmx.target == "times"
+    response = render("reservations/index.html", "times" if times_only else "finder",
+                      status=422 if searched and result is None else 200,
                       form=form, result=result, window=window, book_url=book_url, search_url=search_url)
-    if is_htmx() and result is not None:
-        response.headers["HX-Push-Url"] = search_url(result.day, result.party, form.time.data)
+    if is_htmx():
+        if not times_only:
+            set_reswap(response, "outerHTML")
+            response.headers["HX-Retarget"] = "#finder"
+        if result is not None:
+            response.headers["HX-Push-Url"] = search_url(result.day, result.party, form.time.data)
     return response
 
 

@@ -52,10 +52,14 @@ def test_find_book_change_and_cancel(page: Page, live_server, js_enabled, db_dat
     expect(results.get_by_role("status").first).to_have_text(re.compile("19:00 is free"))
     if js_enabled:  # the address follows the search, so Back and sharing work
         expect(page).to_have_url(re.compile(rf"/reservations\?date={DAY.isoformat()}&party=2&time=19:00$"))
+        # Only the times travel (issue 16: a fragment ≤ 8 KB), into a live region; the form keeps focus.
+        assert answer.text().lstrip().startswith('<section id="availability"') and len(answer.body()) <= 8 * 1024
+        expect(page.locator('#times[aria-live="polite"]')).to_contain_text("19:00 is free")
+        expect(page.locator("#find-button")).to_be_focused()
     check_page(page, nu_checker, "free times")
 
     # Choose 19:00 and give the details; nothing filled in first.
-    results.get_by_role("link", name=f"19:00 on {DAY_LABEL}").click()
+    results.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("link", name="19:00", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
     expect(page.get_by_role("region", name="Cancellation policy")).to_contain_text("until 2 hours before it starts")
     check_page(page, nu_checker, "booking form")
@@ -180,9 +184,27 @@ def test_the_search_by_keyboard(page: Page, live_server, db_data, nu_checker):
         expect(focused).not_to_have_css("outline-style", "none")
     # The first free time is the next stop, and Enter opens it.
     page.keyboard.press("Tab")
-    first = page.get_by_role("link", name=f"12:00 on {DAY_LABEL}")
+    first = page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("link", name="12:00", exact=True)
     expect(first).to_be_focused()
     expect(first).not_to_have_css("outline-style", "none")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
     expect(page.get_by_role("region", name="Your table")).to_contain_text(f"{DAY_LABEL} at 12:00")
+
+
+def test_a_search_with_a_mistake_and_then_without(page: Page, live_server, js_enabled, db_data, nu_checker):
+    seed(db_data)
+    page.goto("/reservations")
+    page.get_by_label("Date").fill("")
+    answer = press(page, "Find a table", "/reservations", js=js_enabled, method="GET")
+    assert answer.status == 422
+    expect(page.locator("#date-error")).to_be_visible()
+    expect(page.locator("#times")).to_be_empty()
+    check_page(page, nu_checker, "search with errors")
+    page.get_by_label("Date").fill(DAY.isoformat())
+    answer = press(page, "Find a table", "/reservations", js=js_enabled, method="GET")
+    assert answer.status == 200
+    expect(page.locator("#date-error")).to_have_count(0)  # the mistake is gone with its message
+    expect(page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("link")).not_to_have_count(0)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    check_page(page, nu_checker, "free times after a mistake")

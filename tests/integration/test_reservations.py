@@ -109,12 +109,32 @@ def test_free_times_are_links_and_htmx_swaps_only_the_finder(diner, room):
     assert len(links) == 36  # 12:00 … 20:45 every 15 minutes
     assert links[0].startswith(f"/reservations/book?start={DAY.isoformat()}T12:00")
     assert "36 free times" in page
-    fragment = diner.search(DAY, 2, headers=HTMX)
+    page_form = soup(page).select_one("#reservation-search")
+    assert (page_form["data-hx-target"], page_form["data-hx-swap"]) == ("#times", "innerHTML")
+    assert soup(page).select_one('#finder > #times[aria-live="polite"] > section#availability')
+    fragment = diner.search(DAY, 2, headers={**HTMX, "HX-Target": "times"})  # as the form sends it
     body = text(fragment)
-    assert fragment.status_code == 200 and "<html" not in body and body.lstrip().startswith('<div id="finder">')
-    assert "HX-Request" in fragment.headers["Vary"]
+    assert fragment.status_code == 200 and body.lstrip().startswith('<section id="availability"')
+    assert "<form" not in body and 'id="times"' not in body  # only what goes inside the live region
+    assert "HX-Request" in fragment.headers["Vary"] and "HX-Retarget" not in fragment.headers
     assert fragment.headers["HX-Push-Url"] == f"/reservations?date={DAY.isoformat()}&party=2"
     assert book_links(body) == links
+    assert body.strip() in page  # the very markup of the full page: one source
+
+
+def test_an_htmx_search_with_errors_puts_the_whole_finder_back(diner, room):
+    fragment = diner.client.get("/reservations?date=&party=2", headers={**HTMX, "HX-Target": "times"})
+    body = text(fragment)
+    assert fragment.status_code == 422 and body.lstrip().startswith('<div id="finder">')
+    assert (fragment.headers["HX-Retarget"], fragment.headers["HX-Reswap"]) == ("#finder", "outerHTML")
+    assert "HX-Push-Url" not in fragment.headers
+    errored = soup(body).select_one("#reservation-search")
+    assert errored.select_one(".error-summary") and errored["data-hx-target"] == "#finder"
+    # The next search from that form clears the errors: the whole finder again, with the times.
+    fixed = diner.search(DAY, 2, headers={**HTMX, "HX-Target": "finder"})
+    assert fixed.status_code == 200 and text(fixed).lstrip().startswith('<div id="finder">')
+    assert soup(text(fixed)).select_one("#reservation-search")["data-hx-target"] == "#times"
+    assert len(book_links(text(fixed))) == 36
 
 
 def test_a_full_time_offers_the_nearest_times_the_next_days_and_the_waitlist(diner, room):
@@ -411,6 +431,32 @@ def test_the_availability_page_does_not_send_more_statements_for_more_bookings(c
     assert "19:00 is free" in page
     assert many.count == few.count, (few.statements, many.statements)
     assert many.count <= 4, many.statements  # the budget (issue 16): claims and pacing, nothing else
+
+
+def test_the_htmx_times_of_a_busy_day_stay_small_and_cheap(client, count_queries, app_ctx):
+    """Issue 16's budgets for the availability fragment: ≤ 8 KB raw and ≤ 4 statements, on a long
+    day with three areas, the wanted time taken (nearest times, all times, next days)."""
+    tables = [(f"{area[0].upper()}{n}", 1, 2 if n % 2 else 4) for area in ("inside", "terrace", "window")
+              for n in range(1, 5)]
+    made = make_room(tables=tables, combinations=(), opens="08:00", closes="22:00")
+    for name, table in made.items():
+        table.area = {"I": "inside", "T": "terrace", "W": "window"}[name[0]]
+    db.session.commit()
+    for name in made:  # 19:00 is taken everywhere, so the nearest times are shown too
+        make_reservation(local(DAY, "18:30"), 2, [made[name]], minutes=120)
+    url = f"/reservations?date={DAY.isoformat()}&party=2&time=19:00"
+    htmx = {**HTMX, "HX-Target": "times", "HX-Current-URL": "http://localhost/reservations"}
+    client.get(url, headers=htmx)
+    with count_queries() as counted:
+        fragment = client.get(url, headers=htmx)
+    body = text(fragment)
+    assert fragment.status_code == 200 and "19:00 is not available" in body
+    assert "Nearest free times" in body and "Next days with space" in body
+    assert len(book_links(body)) >= 50  # a long day: 08:00 … 20:45 less the taken evening, and more
+    assert len(fragment.data) <= 8 * 1024, len(fragment.data)
+    assert counted.count <= 4, counted.statements
+    page = client.get(url)  # the full page still carries the whole finder around the same times
+    assert len(book_links(text(page))) == len(book_links(body)) and 'id="reservation-search"' in text(page)
 
 
 def test_booking_posts_are_rate_limited_with_a_friendly_page(client, room):
