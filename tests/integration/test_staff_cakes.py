@@ -109,6 +109,7 @@ def test_per_size_prices_are_set_changed_and_cleared_and_the_builder_follows_at_
         page = staff_http.get(url)
         shown = page_form(page.data, "#upkeep-form")
         assert (shown[f"size_price_{eight}"], shown[f"size_price_{ten}"]) == ("4.00", "6.00")
+        assert shown["kind"] == "sponge"   # the saved kind is the one selected, so a plain save keeps it
         assert "With the 8-inch round size (£)" in text_of(soup(page.data).select_one("fieldset.size-prices"))
         # A customer orders an 8-inch red velvet cake at today's price.
         assert cakes.add(ids, sponge=velvet, due_on="2026-11-30").status_code == 303
