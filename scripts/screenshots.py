@@ -120,6 +120,8 @@ def walk(page: Page, folder: Path) -> None:
     shoot(page, folder, "42-staff-promos", "/staff/promos")
     shoot(page, folder, "43-staff-promo-edit", "/staff/promos/1")
     shoot(page, folder, "44-staff-cake-options", "/staff/cake-options")
+    page.get_by_role("link", name="Red velvet", exact=True).click()
+    shoot(page, folder, "46-staff-cake-option-prices-per-size")
     shoot(page, folder, "45-staff-cake-settings", "/staff/cake-settings")
     shop_upkeep(page, folder)
 
@@ -127,6 +129,8 @@ def walk(page: Page, folder: Path) -> None:
 def shop_upkeep(page: Page, folder: Path) -> None:
     shoot(page, folder, "34-staff-shop", "/staff/shop/")
     shoot(page, folder, "35-staff-shop-hours", "/staff/shop/hours")
+    page.locator("details.confirm-step summary").first.click()
+    shoot(page, folder, "35b-staff-shop-hours-delete-asked")
     shoot(page, folder, "36-staff-shop-zones", "/staff/shop/zones")
     shoot(page, folder, "37-staff-shop-combination-new", "/staff/shop/combinations/edit")
     shoot(page, folder, "38-staff-shop-ordering", "/staff/shop/ordering")

@@ -1,6 +1,7 @@
 """Keeping the shop up to date, in a real browser with JavaScript on and off: staff add a product
 with a photo and see it on the menu; staff create a promo code and a customer uses it at
-checkout. A refused price shows its message beside the field. Every page is checked by axe-core
+checkout; staff set a cake option's price for one size and the builder follows. A refused price
+shows its message beside the field. Every page is checked by axe-core
 and the Nu HTML checker."""
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from storefront.accounts.models import Role
 from storefront.checkout.models import PromoCode
 from storefront.menu.models import Product
 from tests.support.builders import make_category, make_product, make_user
+from tests.support.cakes import cake_shop
 from tests.support.checkout import FIXED_NOW, open_shop
 
 from .harness import check_page
@@ -34,6 +36,7 @@ from .pages import (
     sign_in,
     sign_out,
 )
+from .test_cake_journeys import choose
 
 STAFF = "staff@example.com"
 
@@ -165,3 +168,27 @@ def test_create_a_promo_code_and_use_it_at_checkout(page: Page, live_server, js_
     expect(page.locator("dl.totals")).to_contain_text("£12.00")
     with db_data() as session:
         assert session.scalars(sa.select(PromoCode.min_subtotal)).one() == Decimal("10.00")
+
+
+def test_a_cake_options_price_for_one_size_and_the_builder_follows(page: Page, live_server, js_enabled, db_data,
+                                                                   nu_checker):
+    with db_data():
+        ids = cake_shop()
+        make_user(STAFF, role=Role.STAFF)
+    sign_in(page, STAFF, js=js_enabled)
+    back_office(page, "Cake options")
+    page.get_by_role("link", name="Red velvet", exact=True).click()
+    eight = page.get_by_label("With the 8-inch round size (£)", exact=True)
+    expect(eight).to_have_value("4.00")
+    eight.fill("4.005")
+    submit(page, "Save changes", f"/staff/cake-options/{ids['Red velvet']}", js=js_enabled)
+    expect(field_error(page, f"size_price_{ids['8-inch round']}")).to_contain_text("two decimal places")
+    check_page(page, nu_checker, "cake option: a refused price per size")
+    page.get_by_label("With the 8-inch round size (£)", exact=True).fill("6.50")
+    submit(page, "Save changes", f"/staff/cake-options/{ids['Red velvet']}", js=js_enabled)
+    expect(page.get_by_text("Saved Red velvet.")).to_be_visible()
+    expect(page.get_by_label("With the 8-inch round size (£)", exact=True)).to_have_value("6.50")
+
+    page.goto("/cakes")
+    choose(page, lambda: page.get_by_label(re.compile(r"8-inch round")).check(), js=js_enabled, expected="£38.00")
+    choose(page, lambda: page.get_by_label(re.compile(r"Red velvet")).check(), js=js_enabled, expected="£44.50")

@@ -13,7 +13,7 @@ from tests.support.builders import PASSWORD, make_store, make_user
 from tests.support.reservations import future_day, make_rules, make_table, open_every_day
 
 from .harness import check_page
-from .pages import field_error, press
+from .pages import field_error, posting, press
 
 DAY = future_day(4)
 DAY_LABEL = f"{DAY:%A}, {DAY.day} {DAY:%B %Y}"
@@ -141,3 +141,16 @@ def test_add_a_closure_a_zone_a_table_and_refuse_a_mixed_combination(page: Page,
     press(page, "Add combination", "/staff/shop/combinations/edit", js=js_enabled)
     expect(field_error(page, "tables")).to_contain_text("Tables from different areas cannot be joined")
     check_page(page, nu_checker, "combination refused")
+
+
+def test_a_delete_asks_first_then_deletes(page: Page, live_server, db_data, nu_checker, js_enabled):
+    signed_in_with_one_table(page, db_data)
+    upkeep(page, "Tables")
+    step = page.locator("details.confirm-step")
+    step.get_by_text("Delete…").click()
+    expect(step.get_by_text("Delete table T1 for good?")).to_be_visible()
+    check_page(page, nu_checker, "delete a table: the question")
+    with posting(page, "/staff/shop/tables/delete", htmx=False, see_other=True):
+        page.get_by_role("button", name="Yes, delete T1", exact=True).click()
+    expect(page.get_by_text("Deleted table T1.")).to_be_visible()
+    expect(page.get_by_text("No tables yet.")).to_be_visible()

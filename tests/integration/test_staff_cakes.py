@@ -8,11 +8,21 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from storefront.cakes.models import CakeOption, CakeRule, CakeSettings, OptionKind, RuleKind
+from storefront.cakes.models import (
+    CakeConfiguration,
+    CakeOption,
+    CakeOptionPrice,
+    CakeRule,
+    CakeSettings,
+    OptionKind,
+    RuleKind,
+)
 from storefront.core.audit import AuditEntry
 from storefront.extensions import db
-from tests.support.cakes import cake_shop, frozen_clock, option_id
+from storefront.orders.models import Order
+from tests.support.cakes import CakeClient, cake_shop, frozen_clock, option_id
 from tests.support.catalogue import post_form, staff_client
+from tests.support.checkout import CheckoutClient
 from tests.support.html import field_errors, soup, text_of
 from tests.support.html import form as page_form
 
@@ -74,6 +84,131 @@ def test_bad_option_input_is_refused_beside_the_field(staff, change, field, mess
     errors = field_errors(answer.data)
     assert field in errors and message in errors[field], errors
     assert counts() == before
+
+
+def size_prices(option: int) -> dict[int, Decimal]:
+    db.session.expire_all()
+    return dict(db.session.execute(sa.select(CakeOptionPrice.size_id, CakeOptionPrice.price)
+                                   .where(CakeOptionPrice.option_id == option)).all())
+
+
+def builder_line(cakes: CakeClient, ids: dict, **choices) -> dict[str, str]:
+    """The builder's itemised price (server-side), line name → amount."""
+    response = cakes.client.post("/cakes", data=cakes.form(ids, action="price", **choices))
+    rows = soup(response.data).select("tbody tr")
+    return {text_of(row.select_one("th")): text_of(row.select_one("td")) for row in rows}
+
+
+def test_per_size_prices_are_set_changed_and_cleared_and_the_builder_follows_at_once(app, client, staff):
+    staff_http, staff_id = staff
+    cakes = CakeClient(client)
+    with frozen_clock():
+        ids = cake_shop()
+        velvet, eight, ten = ids["Red velvet"], ids["8-inch round"], ids["10-inch round"]
+        url = f"/staff/cake-options/{velvet}"
+        page = staff_http.get(url)
+        shown = page_form(page.data, "#upkeep-form")
+        assert (shown[f"size_price_{eight}"], shown[f"size_price_{ten}"]) == ("4.00", "6.00")
+        assert shown["kind"] == "sponge"   # the saved kind is the one selected, so a plain save keeps it
+        assert "With the 8-inch round size (£)" in text_of(soup(page.data).select_one("fieldset.size-prices"))
+        # A customer orders an 8-inch red velvet cake at today's price.
+        assert cakes.add(ids, sponge=velvet, due_on="2026-11-30").status_code == 303
+        assert CheckoutClient(client).place(when="2026-11-30T12:30Z").status_code == 303
+        order = db.session.scalars(sa.select(Order)).one()
+        placed_subtotal, placed_lines = order.subtotal, db.session.scalars(sa.select(CakeConfiguration)).one().items
+        assert any(label.startswith("Red velvet") and amount == "4.00" for label, amount in placed_lines), placed_lines
+        # Change the 8-inch price, clear the 10-inch one (back to the flat £4.00), and set nothing else.
+        answer = staff_http.post(url, data=shown | {f"size_price_{eight}": "6.50", f"size_price_{ten}": ""})
+        assert answer.status_code == 303, field_errors(answer.data)
+        assert size_prices(velvet)[eight] == Decimal("6.50") and ten not in size_prices(velvet)
+        assert builder_line(cakes, ids, sponge=velvet)["Red velvet (sponge)"] == "£6.50"
+        assert builder_line(cakes, ids, sponge=velvet, size=ten)["Red velvet (sponge)"] == "£4.00"
+        # The flat price now moves the 10-inch only; the 8-inch keeps its own.
+        answer = staff_http.post(url, data=page_form(staff_http.get(url).data, "#upkeep-form") | {"price": "5.00"})
+        assert answer.status_code == 303, field_errors(answer.data)
+        assert builder_line(cakes, ids, sponge=velvet, size=ten)["Red velvet (sponge)"] == "£5.00"
+        assert builder_line(cakes, ids, sponge=velvet)["Red velvet (sponge)"] == "£6.50"
+        # A price per size where there was none: a new row.
+        answer = staff_http.post(url, data=page_form(staff_http.get(url).data, "#upkeep-form")
+                                 | {f"size_price_{ten}": "7.25"})
+        assert answer.status_code == 303 and size_prices(velvet)[ten] == Decimal("7.25")
+        assert builder_line(cakes, ids, sponge=velvet, size=ten)["Red velvet (sponge)"] == "£7.25"
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    assert order.subtotal == placed_subtotal
+    assert db.session.scalars(sa.select(CakeConfiguration)).one().items == placed_lines
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "cake_option.update")
+                                 .order_by(AuditEntry.id)).all()
+    assert [e.actor_id for e in entries] == [staff_id] * 3
+    first = entries[0].details
+    assert first["before"]["size_prices"][str(eight)] == "4.00" and first["before"]["size_prices"][str(ten)] == "6.00"
+    assert first["after"]["size_prices"][str(eight)] == "6.50" and str(ten) not in first["after"]["size_prices"]
+    assert entries[1].details["after"] == {"price": "5.00"}
+    assert entries[2].details["after"]["size_prices"][str(ten)] == "7.25"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-1", "0 or more"), ("4.005", "two decimal places"), ("NaN", "like 3.50"), ("Infinity", "like 3.50"),
+    ("1e3", "like 3.50"), ("9" * 40, "like 3.50"), ("10000.01", "at most 10000.00"), ("٣", "like 3.50"),
+    ("3.", "like 3.50"),
+])
+def test_bad_size_prices_are_refused_beside_the_field_and_write_nothing(staff, value, message):
+    staff_http, _ = staff
+    with frozen_clock():
+        ids = cake_shop()
+    velvet, eight = ids["Red velvet"], ids["8-inch round"]
+    url = f"/staff/cake-options/{velvet}"
+    before = (counts(), size_prices(velvet))
+    answer = staff_http.post(url, data=page_form(staff_http.get(url).data, "#upkeep-form")
+                             | {"price": "9.99", f"size_price_{eight}": value})
+    assert answer.status_code == 422
+    errors = field_errors(answer.data)
+    assert message in errors[f"size_price_{eight}"], errors
+    assert (counts(), size_prices(velvet)) == before
+    assert db.session.get(CakeOption, velvet).price == Decimal("4.00")
+
+
+def test_a_forged_size_or_a_price_per_size_on_a_size_is_refused_and_writes_nothing(staff):
+    staff_http, _ = staff
+    with frozen_clock():
+        ids = cake_shop()
+    velvet, eight = ids["Red velvet"], ids["8-inch round"]
+    before = (counts(), size_prices(velvet))
+    url = f"/staff/cake-options/{velvet}"
+    for forged in ("999999", str(velvet), "abc", "-1"):
+        answer = staff_http.post(url, data=page_form(staff_http.get(url).data, "#upkeep-form")
+                                 | {f"size_price_{forged}": "1.00", "price": "9.99"})
+        assert answer.status_code == 422
+        assert "a size that is not offered" in text_of(soup(answer.data).select_one(".error-summary"))
+    # A size that is no longer offered has no field: its price stays as it was.
+    db.session.get(CakeOption, ids["12-inch two-tier"]).is_active = False
+    db.session.commit()
+    page = page_form(staff_http.get(url).data, "#upkeep-form")
+    assert f"size_price_{ids['12-inch two-tier']}" not in page
+    answer = staff_http.post(url, data=page | {f"size_price_{ids['12-inch two-tier']}": "0.50"})
+    assert answer.status_code == 422 and size_prices(velvet) == before[1]
+    # A size itself has one price.
+    size_url = f"/staff/cake-options/{eight}"
+    size_page = staff_http.get(size_url)
+    assert soup(size_page.data).select_one("fieldset.size-prices") is None
+    answer = staff_http.post(size_url, data=page_form(size_page.data, "#upkeep-form")
+                             | {f"size_price_{ids['6-inch round']}": "1.00"})
+    assert answer.status_code == 422
+    assert "one price" in field_errors(answer.data)[f"size_price_{ids['6-inch round']}"]
+    assert counts()[2] == before[0][2] and size_prices(velvet) == before[1] and size_prices(eight) == {}
+
+
+def test_a_new_option_with_prices_per_size(staff):
+    staff_http, _ = staff
+    with frozen_clock():
+        ids = cake_shop()
+    six = ids["6-inch round"]
+    answer = post_form(staff_http, "/staff/cake-options/new", option_data(**{f"size_price_{six}": "2.00"}))
+    assert answer.status_code == 303, field_errors(answer.data)
+    new = db.session.scalar(sa.select(CakeOption.id).where(CakeOption.name == "Pistachio"))
+    assert size_prices(new) == {six: Decimal("2.00")}
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "cake_option.create")).one()
+    assert entry.details["after"]["size_prices"] == {str(six): "2.00"}
 
 
 def test_rules_between_options(staff):

@@ -234,13 +234,39 @@ def test_a_period_may_touch_another_and_edit_itself(staff):
 
 def test_deleting_a_period_closes_that_weekday_and_is_audited(staff):
     monday = db.session.scalars(sa.select(OpeningPeriod).where(OpeningPeriod.weekday == 0)).one()
-    response = post(staff, "/staff/shop/hours/delete", {"id": str(monday.id)}, page="/staff/shop/hours")
+    response = post(staff, "/staff/shop/hours/delete", {"id": str(monday.id), "confirm": "yes"}, page="/staff/shop/hours")
     assert response.status_code == 303
     assert count(OpeningPeriod) == 6
     assert TODAY + timedelta(days=3) not in order_slot_days()
     entry = audits("opening_period")[-1]
     assert entry.action == "opening_period.delete" and entry.details["before"]["opens_at"] == "08:00"
     assert entry.details["after"] is None
+
+
+def test_a_delete_asks_first_and_a_bare_post_changes_nothing(staff):
+    monday = db.session.scalars(sa.select(OpeningPeriod).where(OpeningPeriod.weekday == 0)).one()
+    # The list offers each delete behind a question whose form posts confirm=yes.
+    listed = soup(staff.get("/staff/shop/hours"))
+    step = listed.select_one(f"details#delete-{monday.id}")
+    assert "Delete" in step.select_one("summary").get_text() and "opening period" in step.select_one("summary").get_text()
+    offered = form(step, "form")
+    assert (offered["id"], offered["confirm"]) == (str(monday.id), "yes") and offered["csrf_token"]
+    # A post without the confirmation (an old page, a script) deletes nothing and asks on a page of its own.
+    response = post(staff, "/staff/shop/hours/delete", {"id": str(monday.id)}, page="/staff/shop/hours")
+    assert response.status_code == 200
+    asked = soup(response)
+    assert asked.select_one("h1").get_text().startswith("Delete opening period")
+    assert count(OpeningPeriod) == 7 and audits() == []
+    for forged in ("no", "YES", ""):
+        response = post(staff, "/staff/shop/hours/delete", {"id": str(monday.id), "confirm": forged},
+                        page="/staff/shop/hours")
+        assert response.status_code == 200 and count(OpeningPeriod) == 7
+    # The question page's own form (no JavaScript needed) does it.
+    page_form = asked.select_one("form.confirm-actions")
+    assert page_form["action"] == "/staff/shop/hours/delete"
+    response = staff.post(page_form["action"], data=form(asked, "form.confirm-actions"))
+    assert response.status_code == 303
+    assert count(OpeningPeriod) == 6 and [e.action for e in audits()] == ["opening_period.delete"]
 
 
 # --- closures -------------------------------------------------------------------------------------
@@ -366,7 +392,7 @@ def test_a_zone_with_orders_cannot_be_deleted(staff):
     order = make_order()
     order.delivery_zone_id = centre.id
     db.session.commit()
-    response = post(staff, "/staff/shop/zones/delete", {"id": str(centre.id)}, page="/staff/shop/zones")
+    response = post(staff, "/staff/shop/zones/delete", {"id": str(centre.id), "confirm": "yes"}, page="/staff/shop/zones")
     assert response.status_code == 422
     assert "Orders were delivered to “Centre”" in page_text(response)
     assert count(DeliveryZone) == 1 and audits() == []
@@ -415,9 +441,9 @@ def test_bad_tables_are_refused(staff, overrides, field, message):
 def test_a_table_with_bookings_stays_and_one_without_goes(staff):
     booked, spare = make_table("T1", 1, 2), make_table("T2", 1, 2)
     make_reservation(local(TODAY + timedelta(days=2), "12:00"), 2, [booked])
-    response = post(staff, "/staff/shop/tables/delete", {"id": str(booked.id)}, page="/staff/shop/tables")
+    response = post(staff, "/staff/shop/tables/delete", {"id": str(booked.id), "confirm": "yes"}, page="/staff/shop/tables")
     assert response.status_code == 422 and "T1 has bookings on record" in page_text(response)
-    response = post(staff, "/staff/shop/tables/delete", {"id": str(spare.id)}, page="/staff/shop/tables")
+    response = post(staff, "/staff/shop/tables/delete", {"id": str(spare.id), "confirm": "yes"}, page="/staff/shop/tables")
     assert response.status_code == 303
     assert list(db.session.scalars(sa.select(DiningTable.name))) == ["T1"]
     assert [e.action for e in audits()] == ["dining_table.delete"]

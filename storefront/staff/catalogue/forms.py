@@ -2,6 +2,7 @@
 negative; whole numbers as ASCII digits in a sane range; every text field has a length limit."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import FileField
@@ -17,12 +18,13 @@ from ...menu.forms import CheckboxesField, choices
 from ...menu.models import ALLERGENS, DIETS
 
 MONEY_MAX = Decimal("10000.00")
+_PLAIN_AMOUNT = re.compile(r"[0-9]*\.?[0-9]+", re.ASCII)
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
               message="Use lower-case letters, digits and single hyphens, like “cinnamon-bun”")
 
 
 class MoneyField(StringField):
-    """An amount like 3.50: at most two decimals, from 0 to 10,000; Decimal, never float."""
+    """An amount like 3.50 in ASCII digits: at most two decimals, from 0 to 10,000; Decimal, never float."""
 
     def __init__(self, label=None, validators=None, *, required: bool = True, **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -45,6 +47,9 @@ class MoneyField(StringField):
         if amount < 0:
             self.data = None
             raise ValueError("Enter an amount of 0 or more")
+        if not _PLAIN_AMOUNT.fullmatch(raw):      # "1e3", "٣": Decimal reads them, people don't write them
+            self.data = None
+            raise ValueError("Enter an amount like 3.50")
         if amount != amount.quantize(Decimal("0.01")):
             self.data = None
             raise ValueError("Use at most two decimal places, like 3.50")
@@ -196,6 +201,34 @@ class CakeOptionForm(PostForm):
         Optional(), Regexp(r"^#[0-9a-fA-F]{6}$", message="Enter a colour like #f4c2c2")])
     is_active = BooleanField("Offered in the builder")
     position = count_field("Order (smaller first)", high=10_000)
+
+    size_fields: tuple[str, ...] = ()
+    _stray_sizes: tuple[str, ...] = ()
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        sent = self.meta.wrap_formdata(self, formdata) or {}
+        self._stray_sizes = tuple(name for name in sent if name.startswith(SIZE_PRICE) and name not in self._fields)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self._stray_sizes:
+            self.form_errors.append("A price was sent for a size that is not offered. Nothing was saved: "
+                                    "reload the page and try again.")
+            return False
+        return valid
+
+
+SIZE_PRICE = "size_price_"
+
+
+def cake_option_form(sizes, *args, **kwargs) -> CakeOptionForm:
+    """The option form with one optional price per size offered (`sizes`: (id, name) pairs), named
+    `size_price_<id>`; blank means the option's own price with that size."""
+    form_class = type("CakeOptionSizedForm", (CakeOptionForm,), {
+        f"{SIZE_PRICE}{size_id}": MoneyField(f"With the {name} size (£)", required=False) for size_id, name in sizes})
+    form_class.size_fields = tuple(f"{SIZE_PRICE}{size_id}" for size_id, _ in sizes)
+    return form_class(*args, **kwargs)
 
 
 class CakeRuleForm(PostForm):

@@ -9,10 +9,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ...cakes.models import CakeOption, CakeRule, CakeSettings, OptionKind, RuleKind
+from ...cakes.models import CakeOption, CakeOptionPrice, CakeRule, CakeSettings, OptionKind, RuleKind
 from ...checkout.models import OrderType, PromoCode, PromoKind
 from ...core.rules import RuleViolation
 from ...core.settings import defaults_of
+from ...extensions import db
 from ...menu.models import Category, Product, ProductAllergen, ProductDiet
 from . import forms
 from .upkeep import Table, _set_columns
@@ -159,12 +160,52 @@ def _check_option(session: Session, option: CakeOption | None, values: dict) -> 
         raise RuleViolation.on("name", f"There is already a {values['kind'].value} called “{values['name']}”")
     if values["kind"] == OptionKind.SIZE and not values.get("servings"):
         raise RuleViolation.on("servings", "Enter how many a size serves")
+    if values["kind"] == OptionKind.SIZE:
+        reasons = [(f"{forms.SIZE_PRICE}{size_id}", "A size has one price, above: leave this blank")
+                   for size_id, price in values.get("size_prices", {}).items() if price is not None]
+        if reasons:
+            raise RuleViolation(reasons)
+
+
+def _option_form(*args, **kwargs):
+    """The option form with a price field for each size offered, filled from the option's prices."""
+    sizes = db.session.execute(sa.select(CakeOption.id, CakeOption.name).where(
+        CakeOption.kind == OptionKind.SIZE, CakeOption.is_active.is_(True))
+        .order_by(CakeOption.position, CakeOption.name)).all()
+    form = forms.cake_option_form(sizes, *args, **kwargs)
+    option = kwargs.get("obj")
+    if option is not None:
+        prices = {p.size_id: p.price for p in option.size_prices}
+        for size_id, _ in sizes:
+            form[f"{forms.SIZE_PRICE}{size_id}"].data = prices.get(size_id)
+    return form
+
+
+def _apply_option(table: Table, option: CakeOption, values: dict) -> None:
+    """The columns, then each size's price: set, changed, or cleared (the option's own price again).
+    Prices for sizes not offered now are kept as they are."""
+    _set_columns(table, option, values)
+    kept = {p.size_id: p for p in option.size_prices}
+    for size_id, price in values.get("size_prices", {}).items():
+        current = kept.get(size_id)
+        if price is None:
+            if current is not None:
+                option.size_prices.remove(current)
+        elif current is None:
+            option.size_prices.append(CakeOptionPrice(size_id=size_id, price=price))
+        else:
+            current.price = price
+
+
+def _size_prices(option: CakeOption) -> dict:
+    return {"size_prices": {str(p.size_id): str(p.price) for p in sorted(option.size_prices, key=lambda p: p.size_id)}}
 
 
 def _read_option(form) -> dict:
     values = {name: form[name].data for name in CAKE_OPTION_FIELDS}
     values["kind"] = OptionKind(values["kind"])
     values["colour"] = values["colour"].lower() if values["colour"] else None
+    values["size_prices"] = {int(name.removeprefix(forms.SIZE_PRICE)): form[name].data for name in form.size_fields}
     return values
 
 
@@ -192,10 +233,12 @@ CAKE_OPTION_FIELDS = ("kind", "name", "description", "price", "servings", "inche
 CAKE_RULE_FIELDS = ("kind", "option_kind", "limit", "option_id", "size_ids", "message", "is_active")
 
 CAKE_OPTIONS = Table(
-    name="cake-options", noun="cake_option", title="Cake options", model=CakeOption, form=forms.CakeOptionForm,
+    name="cake-options", noun="cake_option", title="Cake options", model=CakeOption, form=_option_form,
     id_arg="option_id",
-    fields=CAKE_OPTION_FIELDS, check=_check_option, read=_read_option,
-    hints={"price": "Sizes: the cake’s price before anything is added. Other options: what they add."},
+    fields=CAKE_OPTION_FIELDS, check=_check_option, read=_read_option, apply=_apply_option,
+    snapshot_extra=_size_prices,
+    hints={"price": "Sizes: the cake’s price before anything is added. Other options: what they add, unless "
+                    "a price per size below says otherwise."},
     columns=(("Kind", lambda o: KIND_WORDS[o.kind]), ("Price", lambda o: o.price),
              ("Offered", lambda o: _yes(o.is_active))),
     order_by=(CakeOption.kind, CakeOption.position, CakeOption.name),

@@ -29,7 +29,12 @@ def _form_for(table: upkeep.Table, row, tz):
         form.is_available.data = True
     if request.method == "GET":
         for f in form:
-            if isinstance(f.data, enum.Enum):
+            # A select's coerce (str) turns an enum into "Kind.NAME" (Python 3.11), which matches no
+            # choice: read the row's own value so the page shows what is saved.
+            saved = getattr(row, f.name, None) if row is not None else None
+            if isinstance(saved, enum.Enum):
+                f.data = saved.value
+            elif isinstance(f.data, enum.Enum):
                 f.data = f.data.value
             elif isinstance(f.data, datetime) and f.data.tzinfo is not None:
                 f.data = tables.utc_to_local(f.data, tz)

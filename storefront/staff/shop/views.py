@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, request, url_for
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from ...core.confirm import ask_first, confirmed
 from ...core.fields import whole_number
 from ...core.htmx import redirect_to, render
 from ...core.rules import RuleViolation, populate_errors
@@ -206,9 +207,15 @@ def delete_row(screen: Screen):
     if not form.validate_on_submit():
         return _list_page(screen, status=422, error="That form was incomplete. Nothing was deleted.")
     row_id = whole_number(form.id.data)
-    row = service.find(db.session, screen.kind, row_id, lock=True) if row_id and 0 < row_id < 2**31 else None
+    sure = confirmed()
+    row = service.find(db.session, screen.kind, row_id, lock=sure) if row_id and 0 < row_id < 2**31 else None
     if row is None:
         return _list_page(screen, status=422, error=f"That {screen.noun} no longer exists. Nothing was deleted.")
+    if not sure:
+        name = f"{screen.noun} {screen.kind.label(row)}"
+        return ask_first(heading=f"Delete {name}?", question="It is removed for good; the audit log keeps what it was.",
+                         yes=f"Yes, delete {name}", no="Keep it", back=url_for(f".{screen.key}"),
+                         fields={"id": str(row.id)})
     try:
         label = service.delete(db.session, screen.kind, row, request_context())
     except RuleViolation as violation:
