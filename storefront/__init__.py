@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from .accounts.auth import init_login
     from .core.cache import init_cache
     from .core.compression import init_compression
+    from .core.pagecache import init_page_cache
     from .core.security import init_security
     from .core.sessions import init_sessions
     from .extensions import csrf, db, htmx, limiter, migrate, redis_connector
@@ -59,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    init_page_cache(app)
     htmx.init_app(app)
     redis_connector.init_app(app)
     init_sessions(app)

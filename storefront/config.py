@@ -56,6 +56,9 @@ def base_settings() -> dict:
         "REDIS_URL": _env("REDIS_URL"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Pages the same for every signed-out visitor are kept this long at most (core.pagecache);
+        # 0 renders every page afresh.
+        "PAGE_CACHE_SECONDS": _env_int("PAGE_CACHE_SECONDS", 60),
         # A Redis outage must not take pages down with it: the limiter lets requests through.
         "RATELIMIT_SWALLOW_ERRORS": True,
         # Store defaults: copied into the store settings row when it is first created.

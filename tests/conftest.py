@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 
 from storefront import create_app
 from storefront.config import database_url
+from storefront.core import pagecache
 from storefront.extensions import db, limiter
 from tests.support.html import NuChecker, csrf_from
 from tests.support.servers import accepts_connections, free_port, wait_until
@@ -79,6 +80,7 @@ def _clean_state(request, app):
     with app.app_context():
         clean_database()
         app.extensions["redis"].flushdb()
+        pagecache.clear()
         limiter.reset()
         db.session.remove()
     yield
@@ -178,10 +180,12 @@ class QueryCounter:
 
 @pytest.fixture
 def count_queries(app):
-    """`with count_queries() as counter:` records every SQL statement sent to the database."""
+    """`with count_queries() as counter:` records every SQL statement sent to the database. Kept
+    pages (core.pagecache) are forgotten first, so a page counted is rendered, not served from
+    memory (unless `keep_pages=True`); the caches below it (settings, cards) stay warm."""
 
     @contextmanager
-    def counting():
+    def counting(keep_pages: bool = False):
         counter = QueryCounter()
 
         def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
@@ -189,6 +193,8 @@ def count_queries(app):
 
         with app.app_context():
             engine = db.engine
+            if not keep_pages:
+                pagecache.clear()
         sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
         try:
             yield counter

@@ -11,6 +11,7 @@ from htmx_flask import make_response
 from ..core.confirm import ask_first, confirmed
 from ..core.errors import error_answer
 from ..core.htmx import is_htmx, redirect_to, render
+from ..core.pagecache import visitor_part
 from ..core.rules import RuleViolation
 from ..core.security import safe_next
 from ..extensions import db
@@ -59,6 +60,16 @@ def cart_unavailable(error):
 def _cart_view():
     cart = current_cart()
     return service.view_cart(db.session, cart, money) if cart else service.CartView(lines=[])
+
+
+def _summary_shown():
+    """What the badge and the cart bar show: the count and the total (None: cart unreadable)."""
+    summary = cart_summary()
+    return None if summary is None else (summary.item_count, summary.subtotal)
+
+
+visitor_part("cart-badge", "cart/_badge.html", _summary_shown)
+visitor_part("cart-bar", "cart/_bar.html", _summary_shown)
 
 
 @bp.app_context_processor

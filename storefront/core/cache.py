@@ -38,13 +38,22 @@ def _store() -> dict:
     return current_app.extensions.setdefault("shared_cache", {})
 
 
+# Every table this process has been asked about: a request's first read fetches all of them, so
+# a page that reads settings, hours, closures and the catalogue makes one round trip, not five.
+_KNOWN: dict[str, None] = {}
+
+
 def versions(tables: Iterable[str]) -> tuple | None:
     """The tables' versions: read once per request (afresh outside one), all missing ones in one
     round trip. A missing key (a new Redis, a flushed database) gets a random version, never one
     used before. None when Redis cannot answer."""
     tables = tuple(tables)
-    memo = request.environ.setdefault(_ENVIRON_KEY, {}) if has_request_context() else {}
+    in_request = has_request_context()
+    memo = request.environ.setdefault(_ENVIRON_KEY, {}) if in_request else {}
     missing = [t for t in tables if t not in memo]
+    if missing and in_request:
+        _KNOWN.update(dict.fromkeys(missing))
+        missing = [t for t in _KNOWN if t not in memo]
     if missing:
         redis = current_app.extensions["redis"]
         keys = [VERSION_KEY.format(t) for t in missing]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_currency
 
@@ -18,5 +19,8 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise ValueError(f"not an amount of money: {value!r}") from None
 
 
+# Babel parses the locale's pattern on every call; a menu shows the same few prices many times.
+# Equal amounts (5, 5.0, 5.00) are shown alike in a currency's own digits, so equal keys are safe.
+@lru_cache(maxsize=4096)
 def format_money(amount: Decimal, currency: str, locale: str) -> str:
     return format_currency(amount, currency, locale=locale)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from flask import abort, request, url_for
 
 from ..core.htmx import render
+from ..core.pagecache import CATALOGUE_TABLES, shared_page
 from ..extensions import db
 from ..store.current import current_store
 from . import bp, service
@@ -19,6 +20,7 @@ MENU_BLOCKS = {"results": "results", "menu-browser": "browser", "load-more-item"
 
 
 @bp.get("/")
+@shared_page(*CATALOGUE_TABLES)
 def home():
     return render("menu/home.html", featured=service.featured(db.session),
                   categories=service.categories(db.session))
@@ -62,6 +64,7 @@ def page_url(filters: service.MenuFilters, page: int) -> str:
 
 
 @bp.get("/menu")
+@shared_page(*CATALOGUE_TABLES)
 def index():
     categories = service.categories(db.session)
     form = MenuFilterForm(request.args, categories)
@@ -81,6 +84,8 @@ def index():
 
 
 @bp.get("/menu/<slug>")
+# The reviews panel: the list, its authors' names and the helpful counts.
+@shared_page(*CATALOGUE_TABLES, "reviews", "users")
 def product(slug: str):
     from ..reviews import panel as reviews_panel  # reviews reads menu: imported when used, not at load
 

@@ -17,6 +17,7 @@ from ..core import formkeys
 from ..core.fields import whole_number
 from ..core.htmx import is_htmx, redirect_to, render, set_reswap
 from ..core.links import external_url
+from ..core.pagecache import shared_page
 from ..core.rules import FORM, RuleViolation, populate_errors
 from ..core.security import new_token, token_digest
 from ..core.slots import Slot, local_instant, make_slot, parse_slot_value
@@ -128,6 +129,9 @@ bp.record(lambda state: add_section(state.app, Section("reservations/_account.ht
 # --------------------------------------------------------------------------------------------
 
 @bp.get("")
+# The finder and its free times: the floor plan, the booking rules and every claim on a table.
+@shared_page("dining_tables", "table_combinations", "table_combination_members", "reservation_settings",
+             "reservation_turn_times", "reservation_days", "reservations", "table_claims", "reservation_pacing")
 def index():
     tz = current_shop().tz
     window = service.booking_window(db.session, tz, locale=current_shop().locale)
