@@ -3,7 +3,9 @@ benchmark's database and Redis (load it first with `make bench` or benchmarks/da
 
     .venv/bin/python benchmarks/profile.py /menu [N] [--cart K]
 
-`--cart K` puts K products in the visitor's cart first (for /cart and /checkout).
+`--cart K` puts K products in the visitor's cart first (for /cart and /checkout);
+`--new-visitors` sends each request without a cookie, as a first visit (and as `make bench` does
+for the shared pages).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("count", nargs="?", type=int, default=200)
     parser.add_argument("--cart", type=int, default=0, help="products put in the cart first")
+    parser.add_argument("--new-visitors", action="store_true", help="no cookie: each request a first visit")
     args = parser.parse_args()
     os.environ.update(STOREFRONT_ENV="production", RATELIMIT_ENABLED="false", SECRET_KEY="profile-only-" + "x" * 32,
                       DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench"),
@@ -46,7 +49,9 @@ def main() -> None:
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(args.count):
-        client.get(args.path)
+        if args.new_visitors:
+            client = app.test_client()
+        client.get(args.path, headers={"Accept-Encoding": "br, gzip"})
     profiler.stop()
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 

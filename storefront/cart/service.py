@@ -168,8 +168,7 @@ def summarise(cart: CartStore | None) -> CartSummary:
 def view_cart(session: Session, cart: CartStore, money=str) -> CartView:
     """The cart as it stands now, checked against the database: unavailable items are taken out,
     quantities cut to stock, price changes noticed; each change is told in a notice."""
-    raw = cart.lines()
-    seen = cart.seen_prices()
+    raw, seen = cart.lines_and_prices()
     ids = {pid: f for f in raw if (pid := product_id_of(f)) is not None}
     # Only the product's own row: its diets and allergens are not shown here (one statement).
     products = {p.id: p for p in session.scalars(

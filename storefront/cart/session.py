@@ -9,7 +9,7 @@ from flask import current_app, g, session
 from flask_login import current_user
 
 from ..core.sessions import store_down
-from .service import summarise
+from .service import CartSummary, summarise
 from .store import CartStore, CartUnavailable
 
 GUEST_TOKEN_KEY = "cart_token"
@@ -51,6 +51,12 @@ def cart_summary():
         except CartUnavailable:
             g.cart_summary = None
     return g.cart_summary
+
+
+def note_summary(cart) -> None:
+    """The cart page and checkout have just read the cart against the database: the badge and the
+    cart bar say the same without reading it again."""
+    g.cart_summary = CartSummary(cart.item_count, cart.subtotal)
 
 
 def badge_count() -> int | None:

@@ -19,7 +19,7 @@ from ..menu.models import Product
 from ..store.current import money
 from . import bp, service
 from .forms import AddToCartForm, EmptyForm, UpdateLineForm
-from .session import GUEST_TOKEN_KEY, badge_count, cart_summary, current_cart, guest_cart
+from .session import GUEST_TOKEN_KEY, badge_count, cart_summary, current_cart, guest_cart, note_summary
 from .store import CartStore, CartUnavailable
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,9 @@ def cart_unavailable(error):
 
 def _cart_view():
     cart = current_cart()
-    return service.view_cart(db.session, cart, money) if cart else service.CartView(lines=[])
+    view = service.view_cart(db.session, cart, money) if cart else service.CartView(lines=[])
+    note_summary(view)
+    return view
 
 
 def _summary_shown():

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from ..core.time import parse_instant
@@ -84,13 +85,21 @@ def day_slots(day: date, periods: Iterable[tuple[time, time]], tz: ZoneInfo, ste
               tail: timedelta) -> list[Slot]:
     """Every slot of `day`, in time order: from each period's opening, every `step`, while
     start + `tail` (a table's turn time, the kitchen's last-order margin) is by closing time."""
+    return list(_day_slots(day, tuple((opens, closes) for opens, closes in periods), tz, step, tail))
+
+
+# A checkout page lists a week of slots, a table search a day's: the grid of a day only changes
+# with its hours and rules, which are part of the key, so it is worked out once per process.
+@lru_cache(maxsize=2048)
+def _day_slots(day: date, periods: tuple[tuple[time, time], ...], tz: ZoneInfo, step: timedelta,
+               tail: timedelta) -> tuple[Slot, ...]:
     starts: set[datetime] = set()
     for opens, closes in periods:
         moment, end = local_instant(day, opens, tz), local_instant(day, closes, tz)
         while moment + tail <= end:
             starts.add(moment)
             moment += step
-    return [make_slot(moment, tz) for moment in sorted(starts)]
+    return tuple(make_slot(moment, tz) for moment in sorted(starts))
 
 
 def parse_slot_value(raw: str | None) -> datetime | None:
