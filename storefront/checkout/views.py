@@ -6,7 +6,7 @@ from flask import request, session
 from flask_login import current_user
 
 from ..accounts import consent
-from ..cart.session import current_cart
+from ..cart.session import current_cart, note_summary
 from ..core import formkeys
 from ..core.htmx import redirect_to, render
 from ..core.identity import customer_email_key
@@ -77,6 +77,7 @@ def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notice
     # to the promo code (a refused code the customer has seen is left off, not a reason to stop).
     form.shown_total.data = str(quote.totals.total)
     form.promo_seen.data = form.promo_code.data or ""
+    note_summary(quote.cart)
     picked = service.pick_time(quote, form.day.data or "", form.when.data or "")
     if not keep_time:
         form.when.data = picked.when

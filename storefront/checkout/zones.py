@@ -106,16 +106,19 @@ def zone_for(session: Session, postcode: str) -> DeliveryZone | None:
     if not outward:
         return None
     best, best_len = None, 0
-    zones = cached([DeliveryZone.__tablename__], "delivery_zones", lambda: detached_copies(
-        session, sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True)).order_by(DeliveryZone.id)), session)
-    for zone in zones:
+    for zone in active_zones(session):
         for prefix in zone.prefixes:
             if covers(prefix, outward) and len(prefix) > best_len:
                 best, best_len = zone, len(prefix)
     return best
 
 
+def active_zones(session: Session) -> list[DeliveryZone]:
+    """The zones deliveries go to, from the shared cache (renewed when staff change one)."""
+    return cached([DeliveryZone.__tablename__], "delivery_zones", lambda: detached_copies(
+        session, sa.select(DeliveryZone).where(DeliveryZone.is_active.is_(True)).order_by(DeliveryZone.id)), session)
+
+
 def delivery_areas(session: Session) -> tuple[str, ...]:
-    """Every active zone's prefixes, for the hint under the postcode field (one statement)."""
-    rows = session.scalars(sa.select(DeliveryZone.postcode_prefixes).where(DeliveryZone.is_active.is_(True)))
-    return tuple(sorted({prefix for row in rows for prefix in row.upper().split()}))
+    """Every active zone's prefixes, for the hint under the postcode field."""
+    return tuple(sorted({prefix.upper() for zone in active_zones(session) for prefix in zone.prefixes}))
