@@ -78,12 +78,15 @@ def static_url_versions(app: Flask) -> None:
     def add_version(endpoint: str, values: dict) -> None:
         if endpoint != "static" or "v" in values or not values.get("filename"):
             return
+        known = digests.get(values["filename"])
+        if known is not None and not app.debug:  # files change under a running server only in development
+            values["v"] = known[1]
+            return
         path = Path(app.static_folder, values["filename"])
         try:
             mtime = path.stat().st_mtime
         except OSError:
             return
-        known = digests.get(values["filename"])
         if known is None or known[0] != mtime:
             known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
             digests[values["filename"]] = known

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from ..core.time import parse_instant
@@ -60,7 +60,7 @@ class Slot:
     repeated: bool = False  # the wall time occurs twice that day (the fall-back hour)
     is_full: bool = False  # no place left (set by the feature that counts places)
 
-    @property
+    @cached_property  # slots are kept per process (day_slots) and shown many times over
     def value(self) -> str:
         """How forms and links carry a slot: local ISO time with its UTC offset, unambiguous even
         in the repeated hour, e.g. 2026-06-12T19:30+01:00."""
