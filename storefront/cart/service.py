@@ -9,8 +9,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
+from ..core.cache import cached_rows
 from ..core.money import to_money
 from ..core.rules import RuleViolation
+from ..core.settings import detached_copies
 from ..menu.models import Product
 from .store import MAX_LINES, MAX_QUANTITY, CartStore, product_field, product_id_of
 
@@ -165,15 +167,31 @@ def summarise(cart: CartStore | None) -> CartSummary:
     return CartSummary(sum(lines.values()), None if total is None else to_money(total))
 
 
-def view_cart(session: Session, cart: CartStore, money=str) -> CartView:
+def _own_rows(ids):
+    # Only the product's own row: its diets and allergens are not shown here (one statement).
+    return (sa.select(Product).where(Product.id.in_(ids))
+            .options(lazyload(Product.diet_rows), lazyload(Product.allergen_rows)))
+
+
+def _read_products(session: Session, ids) -> dict[int, Product]:
+    return {p.id: p for p in session.scalars(_own_rows(ids))} if ids else {}
+
+
+def product_rows(session: Session, ids) -> dict[int, Product]:
+    """The products' own rows as detached copies from the shared cache (`core.cache`), renewed by
+    any committed write to products — a staff edit or a stock claim — in every process."""
+    return cached_rows([Product.__tablename__], "cart-product", ids,
+                       lambda missing: {p.id: p for p in detached_copies(session, _own_rows(missing))}, session)
+
+
+def view_cart(session: Session, cart: CartStore, money=str, *, kept_rows: bool = False) -> CartView:
     """The cart as it stands now, checked against the database: unavailable items are taken out,
-    quantities cut to stock, price changes noticed; each change is told in a notice."""
+    quantities cut to stock, price changes noticed; each change is told in a notice. Pages that
+    only show the cart pass `kept_rows` (the products as last committed, from the shared cache:
+    no statement); whatever places an order reads the rows themselves."""
     raw, seen = cart.lines_and_prices()
     ids = {pid: f for f in raw if (pid := product_id_of(f)) is not None}
-    # Only the product's own row: its diets and allergens are not shown here (one statement).
-    products = {p.id: p for p in session.scalars(
-        sa.select(Product).where(Product.id.in_(ids))
-        .options(lazyload(Product.diet_rows), lazyload(Product.allergen_rows)))} if ids else {}
+    products = product_rows(session, ids) if kept_rows else _read_products(session, ids)
     lines, notices, removals = [], [], [f for f in raw if product_id_of(f) is None
                                         and not any(f.startswith(prefix) for prefix in OTHER_KINDS)]
     for pid, field_name in ids.items():

@@ -59,7 +59,7 @@ def cart_unavailable(error):
 
 def _cart_view():
     cart = current_cart()
-    view = service.view_cart(db.session, cart, money) if cart else service.CartView(lines=[])
+    view = service.view_cart(db.session, cart, money, kept_rows=True) if cart else service.CartView(lines=[])
     note_summary(view)
     return view
 

@@ -114,6 +114,34 @@ def cached(tables: Iterable[str], key: Any, build: Callable[[], Any], session: S
     return value
 
 
+def cached_rows(tables: Iterable[str], name: str, ids: Iterable[Any],
+                load: Callable[[list], dict], session: Session | None = None) -> dict:
+    """`cached` for many rows at once: {id: value}, each kept under the versions of `tables`;
+    the ids not kept (or kept under older versions) are read with one call of `load(missing)`,
+    which returns {id: detached copy} (ids it does not return are simply absent)."""
+    ids = list(ids)
+    if not has_app_context() or not ids:
+        return load(ids) if ids else {}
+    tables = tuple(tables)
+    version = None if _written_here(session, tables) else versions(tables)
+    if version is None:
+        return load(ids)
+    store, now = _store(), time.monotonic()
+    found, missing = {}, []
+    for row_id in ids:
+        entry = store.get((name, row_id))
+        if entry is not None and entry[0] == version and entry[1] > now:
+            found[row_id] = entry[3]
+        else:
+            missing.append(row_id)
+    if missing:
+        loaded = load(missing)
+        for row_id, value in loaded.items():
+            store[(name, row_id)] = (version, now + LOCAL_TTL, frozenset(tables), value)
+        found.update(loaded)
+    return found
+
+
 # --- invalidation ------------------------------------------------------------------------------
 
 def _mark(session: Session, tables) -> None:
