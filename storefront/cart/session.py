@@ -53,6 +53,13 @@ def cart_summary():
     return g.cart_summary
 
 
+def know_summary(summary) -> None:
+    """The cart as a write just left it (the add script reads it back): the badge and bar of this
+    answer show it without reading the cart again."""
+    if summary is not None:
+        g.cart_summary = summary
+
+
 def badge_count() -> int | None:
     """Items in the cart for the header badge; None when Redis is not answering."""
     summary = cart_summary()
