@@ -7,21 +7,25 @@ unavailable when it is too soon, beyond `days_ahead`, the shop is closed (closur
 days from store.service), or its cakes are all taken (`CAKE_DAYS` through core.capacity)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..core import capacity
+from ..core.cache import cached, versions
 from ..core.rules import RuleViolation
 from ..core.settings import load_settings
 from ..core.time import to_zone
+from ..store.models import Closure, OpeningPeriod, StoreSettings
 from ..store.service import hours_between
 from . import pricing
-from .models import CAKE_DAYS, CakeOption, CakeRule, CakeSettings
+from .models import CAKE_DAYS, CakeOption, CakeOptionPrice, CakeRule, CakeSettings
 
 DATE_FIELD = "due_on"
 
@@ -30,23 +34,40 @@ def get_settings(session: Session) -> CakeSettings:
     return load_settings(session, CakeSettings)
 
 
-def load_catalogue(session: Session, settings: CakeSettings | None = None, *,
-                   with_inactive: bool = True) -> pricing.Catalogue:
-    """Every option (inactive ones too, so an old id is recognised and refused by name) and the
-    active rules: two statements, plus one for per-size prices."""
-    settings = settings or get_settings(session)
-    query = sa.select(CakeOption)
-    if not with_inactive:
-        query = query.where(CakeOption.is_active.is_(True))
+# Every table the builder reads through the shared cache (core.cache), the shop's settings
+# included: `read_versions` asks for all of their versions in one Redis round trip.
+CATALOGUE_TABLES = (CakeOption.__tablename__, CakeOptionPrice.__tablename__, CakeRule.__tablename__)
+BUILDER_TABLES = (*CATALOGUE_TABLES, CakeSettings.__tablename__, StoreSettings.__tablename__,
+                  Closure.__tablename__, OpeningPeriod.__tablename__)
+
+
+def read_versions() -> None:
+    versions(BUILDER_TABLES)
+
+
+def _options_and_rules(session: Session) -> tuple[dict[int, pricing.OptionSpec], tuple[pricing.RuleSpec, ...]]:
     options = {
         o.id: pricing.OptionSpec(id=o.id, kind=o.kind.value, name=o.name, price=o.price,
                                  size_prices={p.size_id: p.price for p in o.size_prices}, position=o.position,
                                  active=o.is_active, servings=o.servings, inches=o.inches, colour=o.colour)
-        for o in session.scalars(query)}
+        for o in session.scalars(sa.select(CakeOption))}
     rules = tuple(
         pricing.RuleSpec(kind=r.kind.value, message=r.message, option_kind=r.option_kind.value if r.option_kind else None,
                          option_id=r.option_id, limit=r.limit, size_ids=frozenset(r.size_ids or ()))
         for r in session.scalars(sa.select(CakeRule).where(CakeRule.is_active.is_(True)).order_by(CakeRule.id)))
+    return options, rules
+
+
+def load_catalogue(session: Session, settings: CakeSettings | None = None, *,
+                   with_inactive: bool = True) -> pricing.Catalogue:
+    """Every option (inactive ones too, so an old id is recognised and refused by name) and the
+    active rules. Kept in the shared cache under the versions of the option, price and rule
+    tables (plain values only), so a price preview reads no statement; built with three."""
+    settings = settings or get_settings(session)
+    options, rules = cached(CATALOGUE_TABLES, ("cakes", "options and rules"), lambda: _options_and_rules(session),
+                            session)
+    if not with_inactive:
+        options = {i: o for i, o in options.items() if o.active}
     return pricing.Catalogue(options=options, rules=rules, message_max=settings.message_max,
                              message_price=settings.message_price_per_char)
 
@@ -143,11 +164,17 @@ def check_price_seen(priced: pricing.Priced, seen: str | None) -> None:
 
 @dataclass(frozen=True)
 class Builder:
-    """Everything the builder page shows: the options, the days and the price so far."""
+    """Everything the builder page shows: the options, the days and the price so far. The days
+    are read when first asked for: the price summary alone (htmx, on every change) never shows
+    them."""
     catalogue: pricing.Catalogue
     settings: CakeSettings
-    days: list[CakeDay]
+    read_days: Callable[[], list[CakeDay]] = field(repr=False, compare=False)
     preview: Preview
+
+    @cached_property
+    def days(self) -> list[CakeDay]:
+        return self.read_days()
 
     @property
     def first_day(self) -> CakeDay | None:
@@ -157,7 +184,7 @@ class Builder:
 def builder(session: Session, choice: pricing.Choice, tz: ZoneInfo, now: datetime) -> Builder:
     settings = get_settings(session)
     catalogue = load_catalogue(session, settings)
-    return Builder(catalogue, settings, cake_days(session, settings, tz, now), preview(catalogue, choice))
+    return Builder(catalogue, settings, lambda: cake_days(session, settings, tz, now), preview(catalogue, choice))
 
 
 def default_choice(catalogue: pricing.Catalogue) -> pricing.Choice:

@@ -33,14 +33,17 @@ def _page(form: CakeForm, state: service.Builder, *, status: int = 200):
 def _editing() -> str | None:
     """The cart line being changed, if it is a cake in this visitor's cart."""
     field = request.values.get("line", "")
+    if not field.startswith(cake_cart.PREFIX):
+        return None
     cart = current_cart()
-    if not field.startswith(cake_cart.PREFIX) or cart is None or field not in cart.lines():
+    if cart is None or field not in cart.lines():
         return None
     return field
 
 
 @bp.get("")
 def builder():
+    service.read_versions()
     ctx = request_context()
     catalogue = service.load_catalogue(db.session)
     editing = _editing()
@@ -55,6 +58,7 @@ def builder():
 
 @bp.post("")
 def submit():
+    service.read_versions()
     form = CakeForm()
     ctx = request_context()
     state = service.builder(db.session, form.choice(), ctx.tz, ctx.now)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
-from ..core.cache import cached_rows
+from ..core.cache import cached, cached_rows, versions
 from ..core.money import to_money
 from ..core.rules import RuleViolation
 from ..core.settings import detached_copies
@@ -35,15 +35,50 @@ def cap_for(product: Product) -> int:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What adding to the cart needs of a product: plain values, safe to keep across requests."""
+    id: int
+    name: str
+    price: Decimal
+    track_stock: bool
+    stock_quantity: int
+    customizable: bool
+
+
+_FACT_COLUMNS = (Product.id, Product.name, Product.price, Product.track_stock, Product.stock_quantity,
+                 Product.customizable)
+# The tables whose versions an add reads: the products, and the shop's settings its answer's
+# template reads (current_store), fetched together in one Redis round trip.
+_ADD_TABLES = ("products", "store_settings")
+
+
+def _visible_facts(session: Session) -> dict[int, Facts]:
+    rows = session.execute(sa.select(*_FACT_COLUMNS).where(Product.deleted_at.is_(None),
+                                                           Product.is_available.is_(True)))
+    return {row.id: Facts(*row) for row in rows}
+
+
+def visible_product(session: Session, product_id: int) -> Facts | None:
+    """A product that can be added, from the shared cache (core.cache): every visible product's
+    facts are kept under the version of `products`, which any committed write renews (a stock
+    claim at checkout included), so an add reads no statement. The whole table rather than one
+    entry per id: an id that names nothing must not grow the cache."""
+    versions(_ADD_TABLES)
+    return cached(["products"], ("cart", "visible products"), lambda: _visible_facts(session),
+                  session).get(product_id)
+
+
+@dataclass(frozen=True)
 class Outcome:
-    product: Product
+    product: Product | Facts
     quantity: int          # the line's quantity now
     message: str
+    summary: CartSummary | None = None   # the cart just after, when the write told us
 
 
 def add_product(session: Session, cart: CartStore, product_id: int, quantity: int) -> Outcome:
-    product = session.get(Product, product_id)
-    if not _is_visible(product):
+    product = visible_product(session, product_id)
+    if product is None:
         raise UnknownProduct(product_id)
     if product.customizable:
         raise RuleViolation.on("quantity", f"{product.name} is made to your design: choose its options first.")
@@ -60,7 +95,7 @@ def add_product(session: Session, cart: CartStore, product_id: int, quantity: in
         message = f"Your cart now has {result.quantity} × {product.name}: {reason}."
     else:
         message = f"Added {quantity} × {product.name} to your cart."
-    return Outcome(product, result.quantity, message)
+    return Outcome(product, result.quantity, message, summary_of(result.lines, result.prices))
 
 
 def set_quantity(session: Session, cart: CartStore, product_id: int, quantity: int) -> Outcome:
@@ -156,7 +191,10 @@ class CartSummary:
 def summarise(cart: CartStore | None) -> CartSummary:
     if cart is None:
         return CartSummary(0, Decimal("0.00"))
-    lines, prices = cart.lines_and_prices()
+    return summary_of(*cart.lines_and_prices())
+
+
+def summary_of(lines: dict[str, int], prices: dict[str, str]) -> CartSummary:
     total = Decimal("0")
     for field_name, quantity in lines.items():
         try:

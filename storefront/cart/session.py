@@ -53,10 +53,17 @@ def cart_summary():
     return g.cart_summary
 
 
+def know_summary(summary) -> None:
+    """The cart as a write just left it (the add script reads it back): the badge and bar of this
+    answer show it without reading the cart again."""
+    if summary is not None:
+        g.cart_summary = summary
+
+
 def note_summary(cart) -> None:
     """The cart page and checkout have just read the cart against the database: the badge and the
     cart bar say the same without reading it again."""
-    g.cart_summary = CartSummary(cart.item_count, cart.subtotal)
+    know_summary(CartSummary(cart.item_count, cart.subtotal))
 
 
 def badge_count() -> int | None:

@@ -18,24 +18,29 @@ MAX_QUANTITY = 99
 MAX_LINES = 50
 
 # KEYS: cart, prices. ARGV: field, increment, cap, max lines, ttl, price seen.
-# Returns {new quantity, amount cut by the cap}, or {-1, 0} when the cart has no room for a new line.
+# Returns {new quantity, amount cut by the cap, the cart's lines, their prices} (the last two as
+# HGETALL gives them, so the answer's badge needs no second round trip), or {-1, 0, …} when the
+# cart has no room for a new line.
 _ADD = """
+local function answer(new, capped)
+  return {new, capped, redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+end
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then
-  return {-1, 0}
+  return answer(-1, 0)
 end
 local wanted = current + tonumber(ARGV[2])
 local new = math.min(wanted, tonumber(ARGV[3]))
 if new < 1 then
   redis.call('HDEL', KEYS[1], ARGV[1])
   redis.call('HDEL', KEYS[2], ARGV[1])
-  return {0, 0}
+  return answer(0, 0)
 end
 redis.call('HSET', KEYS[1], ARGV[1], new)
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[6]) end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
-return {new, wanted - new}
+return answer(new, wanted - new)
 """
 
 # KEYS: target cart, target prices, source cart, source prices, target details, source details.
@@ -77,6 +82,8 @@ class AddResult:
     quantity: int      # the line's quantity now (0 = removed)
     capped_by: int     # how much of the request the cap cut off
     no_room: bool = False
+    lines: dict[str, int] | None = None    # the whole cart just after, as `lines_and_prices` reads it
+    prices: dict[str, str] | None = None
 
 
 def product_field(product_id: int) -> str:
@@ -86,6 +93,17 @@ def product_field(product_id: int) -> str:
 def product_id_of(field: str) -> int | None:
     kind, _, raw = field.partition(":")
     return int(raw) if kind == "p" and raw.isdigit() else None
+
+
+def _quantities(raw: dict) -> dict[str, int]:
+    return {field: int(qty) for field, qty in raw.items() if str(qty).isdigit()}
+
+
+def _pairs(flat) -> dict:
+    """A hash as a script returns it (field, value, field, value …)."""
+    if isinstance(flat, dict):
+        return dict(flat)
+    return dict(zip(flat[::2], flat[1::2]))
 
 
 class CartStore:
@@ -103,8 +121,7 @@ class CartStore:
             raise CartUnavailable(str(exc)) from exc
 
     def lines(self) -> dict[str, int]:
-        raw = self._call(self.client.hgetall, self.key)
-        return {field: int(qty) for field, qty in raw.items() if str(qty).isdigit()}
+        return _quantities(self._call(self.client.hgetall, self.key))
 
     def seen_prices(self) -> dict[str, str]:
         return self._call(self.client.hgetall, self.prices_key)
@@ -118,7 +135,7 @@ class CartStore:
                 return pipe.execute()
 
         raw, prices = self._call(read)
-        return {field: int(qty) for field, qty in raw.items() if str(qty).isdigit()}, prices
+        return _quantities(raw), prices
 
     def details(self) -> dict[str, str]:
         return self._call(self.client.hgetall, self.details_key)
@@ -137,11 +154,12 @@ class CartStore:
 
     def add(self, field: str, increment: int, cap: int, price_seen: str = "") -> AddResult:
         script = self.client.register_script(_ADD)
-        new, capped = self._call(script, [self.key, self.prices_key],
-                                 [field, increment, cap, MAX_LINES, TTL_SECONDS, price_seen])
+        new, capped, raw, prices = self._call(script, [self.key, self.prices_key],
+                                              [field, increment, cap, MAX_LINES, TTL_SECONDS, price_seen])
+        lines, prices = _quantities(_pairs(raw)), _pairs(prices)
         if int(new) == -1:
-            return AddResult(quantity=0, capped_by=0, no_room=True)
-        return AddResult(quantity=int(new), capped_by=int(capped))
+            return AddResult(quantity=0, capped_by=0, no_room=True, lines=lines, prices=prices)
+        return AddResult(quantity=int(new), capped_by=int(capped), lines=lines, prices=prices)
 
     def set(self, field: str, quantity: int, price_seen: str = "") -> None:
         def write():

@@ -19,7 +19,7 @@ from ..menu.models import Product
 from ..store.current import money
 from . import bp, service
 from .forms import AddToCartForm, EmptyForm, UpdateLineForm
-from .session import GUEST_TOKEN_KEY, badge_count, cart_summary, current_cart, guest_cart, note_summary
+from .session import GUEST_TOKEN_KEY, badge_count, cart_summary, current_cart, guest_cart, know_summary, note_summary
 from .store import CartStore, CartUnavailable
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,9 @@ def _answer(message: str, *, ok: bool, back: str, cart_region: bool = False, und
         flash(message, "success" if ok else "error")
         return redirect_to(back)
     status = 200 if ok else 422
+    # The cart region's buttons need the form; the toast and badge alone do not.
     body = render_template("cart/_feedback.html", message=message, ok=ok, undo=undo,
-                           cart=_cart_view() if cart_region else None, form=EmptyForm())
+                           cart=_cart_view() if cart_region else None, form=EmptyForm() if cart_region else None)
     response = make_response(body, status)
     response.vary.add("HX-Request")
     if not cart_region:
@@ -169,6 +170,7 @@ def add():
         if beside:
             return _answer_beside_button(form.product_id.data, violation.reasons[0][1], ok=False, back=back)
         return _answer(violation.reasons[0][1], ok=False, back=back)
+    know_summary(outcome.summary)
     if request.form.get("undo") and outcome.quantity == form.quantity.data:
         return _answer(f"Put {outcome.quantity} × {outcome.product.name} back in your cart.", ok=True, back=back)
     if beside:

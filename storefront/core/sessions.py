@@ -2,14 +2,17 @@
 out, a password change or "sign out everywhere" ends a session by deleting it, and a captured
 cookie opens nothing afterwards.
 
-Every session lives at most PERMANENT_SESSION_LIFETIME (30 days) after its last request (the stored copy's expiry
-is refreshed on each request). A signed-in user's session ids are listed in a Redis set, so all
+Every session lives at most PERMANENT_SESSION_LIFETIME (30 days) after its last request: the
+stored copy's expiry is renewed by a request that finds it more than REFRESH_SLACK older than
+that (read with the session, in the same round trip), so an unchanged session is not written back
+on every request. A signed-in user's session ids are listed in a Redis set, so all
 of them can be deleted at once. When Redis is not answering, a request gets a fresh empty
 session that is not stored (the visitor is treated as signed out), never a 500.
 """
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import redis as redis_lib
 from flask import Flask, current_app, g, session
@@ -18,6 +21,8 @@ from flask_session.redis import RedisSessionInterface
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "session:"
+# How stale the stored copy's expiry may get before an unchanged session is written back.
+REFRESH_SLACK = timedelta(hours=1)
 
 
 def _user_key(user_id: int) -> str:
@@ -30,11 +35,26 @@ class ResilientRedisSessionInterface(RedisSessionInterface):
 
     def _retrieve_session_data(self, store_id: str):
         try:
-            return super()._retrieve_session_data(store_id)
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.get(store_id)
+                pipe.ttl(store_id)
+                data, g.session_ttl = pipe.execute()
         except redis_lib.RedisError as exc:
             log.warning("session not loaded (Redis unavailable): %s", exc)
             g.session_store_down = True
             return None
+        return self.serializer.decode(data) if data else None
+
+    def should_set_storage(self, app: Flask, session) -> bool:
+        """A changed session is always stored; an unchanged one only when its stored expiry has
+        fallen REFRESH_SLACK behind a full lifetime (the cookie of a permanent session is renewed
+        with it)."""
+        if session.modified:
+            return True
+        if not app.config["SESSION_REFRESH_EACH_REQUEST"]:
+            return False
+        left = g.get("session_ttl")
+        return not isinstance(left, int) or left < (app.permanent_session_lifetime - REFRESH_SLACK).total_seconds()
 
     def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
         try:

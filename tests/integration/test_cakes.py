@@ -319,3 +319,26 @@ def test_cakes_for_different_days_cannot_share_an_order(client, cakes, ids):
         "collected on one day. Please order them separately: keep one day’s cakes in your cart.")
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(CakeDayCount.day))) == 0
+
+
+def test_a_price_preview_sends_no_statement_and_sees_a_new_price_at_once(client, cakes, ids, count_queries):
+    # The options and rules are kept under their tables' versions, and the summary never shows
+    # the days: a warm htmx preview reads nothing from the database. A committed price change
+    # is priced at once.
+    data = {k: v for k, v in cakes.form(ids, sponge=ids["Red velvet"]).items() if k != "action"}
+    client.post("/cakes", data=data, headers=HTMX)
+    with count_queries() as counter:
+        fragment = client.post("/cakes", data=data, headers=HTMX)
+    assert counter.count == 0, counter.statements
+    assert soup(fragment).select_one(".cake-total").get_text(strip=True) == "£42.00"
+    red_velvet = db.session.get(CakeOption, ids["Red velvet"])
+    red_velvet.size_prices = []
+    red_velvet.price = Decimal("6.00")
+    db.session.commit()
+    assert soup(client.post("/cakes", data=data, headers=HTMX)).select_one(".cake-total").get_text(strip=True) \
+        == "£44.00"
+    db.session.get(CakeOption, ids["Red velvet"]).is_active = False
+    db.session.commit()
+    refused = soup(client.post("/cakes", data=data, headers=HTMX))
+    assert refused.select_one(".cake-total") is None
+    assert "That sponge is not available" in refused.select_one(".summary-problems").get_text()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from storefront.extensions import db
+from storefront.menu.models import Product
 from tests.support.builders import PASSWORD, make_product, make_user
 from tests.support.cart import cart_lines
 from tests.support.html import csrf_from, soup, texts
@@ -354,3 +355,24 @@ def test_emptying_the_cart_asks_first_and_a_bare_post_changes_nothing(shopper, p
     assert shopper.lines() == {"Cinnamon bun": 2}
     done = shopper.client.post("/cart/clear", data={"csrf_token": shopper.token, "confirm": "yes"})
     assert done.status_code == 303 and shopper.lines() == {}
+
+
+def test_an_htmx_add_sends_no_statement_and_still_sees_stock_and_availability_changes(
+        shopper, products, count_queries, app_ctx):
+    # What an add needs of a product is kept under the version of `products` (core.cache): a
+    # warm add reads nothing from the database, and a committed change is seen at once.
+    headers = {**HTMX, "HX-Target": "product-1"}
+    assert shopper.add(products["tart"], headers=headers).status_code == 200
+    with count_queries() as counter:
+        answer = shopper.add(products["bun"], headers=headers)
+    assert answer.status_code == 200 and counter.count == 0, counter.statements
+    badge = soup(answer.get_data(as_text=True)).select_one("a#cart-badge[data-hx-swap-oob]")
+    assert badge.get_text(" ", strip=True) == "Cart 2 items"   # the cart just after, no second read
+    tart = db.session.get(Product, products["tart"])
+    tart.stock_quantity = 0
+    db.session.get(Product, products["bun"]).is_available = False
+    db.session.commit()
+    refused = shopper.add(products["tart"], headers=headers)
+    assert refused.status_code == 422 and "Sorry, Lemon tart is sold out." in text(refused)
+    assert shopper.add(products["bun"], headers=headers).status_code == 404
+    assert shopper.add(products["loaf"], headers=headers).status_code == 200

@@ -45,6 +45,24 @@ def test_sessions_end_after_thirty_idle_days(app, client, auth, app_ctx):
     assert timedelta(days=29, hours=23) < timedelta(seconds=ttl) <= timedelta(days=30)
 
 
+def test_an_unchanged_session_is_stored_again_only_when_its_expiry_has_aged(app, client, auth, app_ctx):
+    # Writing back an unchanged session on every request costs a Redis round trip each time; the
+    # stored expiry is renewed once it is an hour behind a full 30 days.
+    make_user("pat@example.com")
+    auth.login("pat@example.com", PASSWORD)
+    client.get("/account/")   # the first page after signing in adds a CSRF token (a change)
+    store, key = app.extensions["redis_bytes"], "session:" + client.get_cookie("session").value
+    store.expire(key, int(timedelta(days=30, minutes=-30).total_seconds()))
+    client.get("/account/")
+    assert store.ttl(key) <= timedelta(days=30, minutes=-30).total_seconds()   # not written back
+    store.expire(key, int(timedelta(days=29).total_seconds()))
+    client.get("/account/")
+    assert timedelta(days=29, hours=23) < timedelta(seconds=store.ttl(key)) <= timedelta(days=30)
+    store.expire(key, int(timedelta(days=30, minutes=-30).total_seconds()))
+    auth.logout()   # a changed session is stored at once (here: emptied, so deleted)
+    assert not store.exists(key)
+
+
 def test_remember_me_keeps_the_cookie_thirty_days_and_without_it_until_the_browser_closes(client, auth, app_ctx):
     make_user("pat@example.com")
     auth.login("pat@example.com", PASSWORD)
