@@ -116,6 +116,9 @@ def zone_for(session: Session, postcode: str) -> DeliveryZone | None:
 
 
 def delivery_areas(session: Session) -> tuple[str, ...]:
-    """Every active zone's prefixes, for the hint under the postcode field (one statement)."""
-    rows = session.scalars(sa.select(DeliveryZone.postcode_prefixes).where(DeliveryZone.is_active.is_(True)))
-    return tuple(sorted({prefix for row in rows for prefix in row.upper().split()}))
+    """Every active zone's prefixes, for the hint under the postcode field (cached with the zones)."""
+    def read() -> tuple[str, ...]:
+        rows = session.scalars(sa.select(DeliveryZone.postcode_prefixes).where(DeliveryZone.is_active.is_(True)))
+        return tuple(sorted({prefix for row in rows for prefix in row.upper().split()}))
+
+    return cached([DeliveryZone.__tablename__], "delivery_areas", read, session)
