@@ -1,18 +1,20 @@
 """Turning a cart into an order.
 
-`place_order` is one transaction in five named steps: resolve the time, price the lines, claim
-everything (each line's claims — stock for products — then the promo use, then the slot place,
-each a conditional UPDATE, always in that order so concurrent checkouts cannot deadlock), and
-write the order, its lines, its first status row and the confirmation email, then spend any points
-(a `Redemption`, registered by the loyalty feature) on the written order. Any failure writes
-nothing and says exactly what changed. The cart is emptied by the caller only after the commit.
-`quote` (the checkout page) and `place_order` price through the same `price` function.
+`place_order` is one transaction in five named steps: resolve the time, price the lines, write
+the order, its lines, its first status row and the confirmation email, then claim everything
+(each line's claims — stock for products — then the promo use, then the slot place, each a
+conditional UPDATE, always in that order so concurrent checkouts cannot deadlock), then spend any
+points (a `Redemption`, registered by the loyalty feature) on the written order. The claims come
+last, right before the commit, because every checkout claims the same few rows (a popular
+product's stock, the next slot): they stay locked only for the claims and the commit. Any failure
+writes nothing and says exactly what changed. The cart is emptied by the caller only after the
+commit. `quote` (the checkout page) and `place_order` price through the same `price` function.
 What happens to an order afterwards is `orders.service`."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -244,16 +246,34 @@ def pick_time(quote: Quote, day_value: str, when_value: str) -> Picked:
     return Picked(day, ASAP if day.day == asap_day else next(iter(free.values()), ""))
 
 
-def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context) -> Quote:
+@dataclass(frozen=True)
+class Draft:
+    """The cart as read now, the rules and the money, without the times: what "Place order"
+    checks the shown total against, handed on to `place_order` so it does not read them again."""
+    view: cart_service.CartView
+    rules: OrderingRules
+    lines: list[LineSource]
+    pricing: Pricing
+
+
+def draft(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context) -> Draft:
     view = cart_service.view_cart(session, cart, ctx.money) if cart else cart_service.CartView(lines=[])
     rules = slot_rules.get_rules(session)
     lines = lines_of(view)
-    pricing = price(session, details, lines, rules, ctx)
-    cake_day, day_problems = order_day(lines)
-    days, asap = times_for(session, rules, ctx, cake_day)
-    return Quote(cart=view, rules=rules, zone=pricing.zone, totals=pricing.totals, discount=pricing.discount,
-                 asap=asap.start if asap else None, days=days, problems=pricing.problems + day_problems,
-                 today=ctx.now.astimezone(ctx.tz).date(),
+    return Draft(view, rules, lines, price(session, details, lines, rules, ctx))
+
+
+def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context, *,
+          drafted: Draft | None = None) -> Quote:
+    """The page's quote; `drafted`, when this request has read the cart already (reading it again
+    would lose the notices the first reading gave: it set the cart right)."""
+    base = drafted or draft(session, cart, details, ctx)
+    pricing = base.pricing
+    cake_day, day_problems = order_day(base.lines)
+    days, asap = times_for(session, base.rules, ctx, cake_day)
+    return Quote(cart=base.view, rules=base.rules, zone=pricing.zone, totals=pricing.totals,
+                 discount=pricing.discount, asap=asap.start if asap else None, days=days,
+                 problems=pricing.problems + day_problems, today=ctx.now.astimezone(ctx.tz).date(),
                  asap_minutes=_about_minutes(asap.start - ctx.now) if asap else None,
                  cake_day=cake_day, delivery_areas=delivery_areas(session),
                  redemption=pricing.redemption)
@@ -264,6 +284,12 @@ class Placed:
     order: Order
     access_token: str | None   # only for a new order: the secret of the guest tracking link
     replayed: bool
+    number: str                # read before the commit, so the answer needs no reload
+    email: str
+
+    @classmethod
+    def of(cls, order: Order, token: str | None = None, *, replayed: bool) -> Placed:
+        return cls(order, token, replayed, order.number, order.customer_email)
 
 
 def find_by_key(session: Session, key: str) -> Order | None:
@@ -280,8 +306,10 @@ class When:
 def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRules, ctx: Context,
                  cake_day: date | None = None) -> When:
     """Step 1: the slot the order takes (ASAP is the first free slot today) and when it is ready.
-    With cakes, the slot must be on the cakes' day."""
-    days, asap = times_for(session, rules, ctx, cake_day)
+    With cakes, the slot must be on the cakes' day. Only the day the chosen time falls on is laid
+    out (a slot's day is its local date), not every day the page offers."""
+    start = None if details.when == ASAP else parse_slot_value(details.when)
+    days, asap = _day_of(session, rules, ctx, cake_day, start)
     on_cake_day = [("when", f"Your cake is for {cake_day:%A %-d %B}, so the order is ready that day: "
                             "choose one of that day’s times.")] if cake_day else []
     if details.when == ASAP:
@@ -289,7 +317,6 @@ def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRule
             return When(None, None, on_cake_day or [("when", "We can’t take orders for right now. "
                                                              "Choose a time below.")])
         return When(asap.start, asap.start, [])
-    start = parse_slot_value(details.when)
     slot = slot_rules.find_slot(days, start) if start else None
     if slot is None and on_cake_day:
         return When(start, start, on_cake_day)
@@ -300,9 +327,23 @@ def resolve_time(session: Session, details: CheckoutDetails, rules: OrderingRule
     return When(start, start, [])
 
 
-def _lines_to_order(session: Session, cart: CartStore, ctx: Context) -> list[LineSource]:
-    """The cart's lines as they stand now; refuses an empty cart or one that changed unseen."""
-    view = cart_service.view_cart(session, cart, ctx.money)
+def _day_of(session: Session, rules: OrderingRules, ctx: Context, cake_day: date | None,
+            start: datetime | None) -> tuple[list[slot_rules.SlotDay], slot_rules.Slot | None]:
+    """(days, asap) as `times_for` gives them, for the one day that matters: today for "as soon as
+    possible", else the local day of `start` when the page would offer it (none otherwise)."""
+    today = ctx.now.astimezone(ctx.tz).date()
+    if start is None:
+        if cake_day is not None and cake_day != today:
+            return [], None
+        days = slot_rules.day_choices(session, rules, ctx.tz, ctx.now, only=today)
+        return days, slot_rules.asap_slot(session, rules, ctx.tz, ctx.now, [d for d in days if d.slots])
+    day = start.astimezone(ctx.tz).date()
+    offered = day == cake_day if cake_day is not None else today <= day <= today + timedelta(days=rules.days_ahead)
+    return (slot_rules.day_choices(session, rules, ctx.tz, ctx.now, only=day) if offered else []), None
+
+
+def _lines_to_order(view: cart_service.CartView) -> list[LineSource]:
+    """The cart's lines as read for this order; refuses an empty cart or one that changed unseen."""
     if view.notices:
         # Something changed since the customer last looked: show them before taking the order.
         raise RuleViolation([(FORM, notice) for notice in view.notices])
@@ -313,7 +354,8 @@ def _lines_to_order(session: Session, cart: CartStore, ctx: Context) -> list[Lin
 
 def claim_everything(session: Session, cart: CartStore, lines: list[LineSource], discount, when: When,
                      rules: OrderingRules) -> None:
-    """Step 3: every line's claims in rank order, then the promo use, then the slot place."""
+    """Step 4: every line's claims in rank order, then the promo use, then the slot place. Last
+    before the commit: the stock and slot rows every checkout claims stay locked only from here."""
     claims = sorted((claim for line in lines for claim in line.claims()), key=lambda claim: claim.rank)
     refused = sorted((claim for claim in claims if not claim.take(session)), key=lambda claim: claim.label)
     if refused:
@@ -354,7 +396,8 @@ class Mail:
 def write_order(session: Session, details: CheckoutDetails, key: str, number: str, lines: list[LineSource],
                 pricing: Pricing, when: When, ctx: Context, mail: Mail,
                 payments: PaymentProvider | None) -> tuple[Order, str]:
-    """Step 4: the order, its lines, its first status row, the promo redemption and the email."""
+    """Step 3: the order, its lines, its first status row, the promo redemption and the email,
+    all sent to the database before anything is claimed (no row lock held while they are)."""
     delivery = details.fulfilment == Fulfilment.DELIVERY
     priced = pricing.totals
     payment = (payments or PayInPerson()).start(fulfilment=details.fulfilment, amount=priced.total,
@@ -377,13 +420,16 @@ def write_order(session: Session, details: CheckoutDetails, key: str, number: st
         lines=sorted((line.order_line() for line in lines), key=lambda line: line.name),
         history=[OrderStatusChange(from_status=None, to_status=Status.PLACED, actor_id=ctx.user_id,
                                    created_at=ctx.now)])
+    # Rendered while the order is still pending: everything the email shows is set already, and a
+    # pending line's cake is what was given (a flushed line would load it again, line by line).
+    email = confirmation_email(order, mail.link_for(order.number, token), ctx.shop.name, mail.when_words(order))
     session.add(order)
+    outbox.enqueue_email(session, to=order.customer_email, email=email)
     session.flush()
     if discount is not None:
         session.add(PromoRedemption(promo_id=discount.promo.id, order_id=order.id, user_id=ctx.user_id,
                                     email=order.customer_email))
-    outbox.enqueue_email(session, to=order.customer_email, email=confirmation_email(
-        order, mail.link_for(order.number, token), ctx.shop.name, mail.when_words(order)))
+        session.flush()
     return order, token
 
 
@@ -427,30 +473,37 @@ def _refuse_if_paused(session: Session) -> None:
 
 
 def place_order(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
-                mail: Mail, payments: PaymentProvider | None = None) -> Placed:
+                mail: Mail, payments: PaymentProvider | None = None, drafted: Draft | None = None) -> Placed:
     """Place the order for this cart, once per `key`. Raises RuleViolation (nothing written).
-    An order-number clash rolls everything back and places it again under a new number."""
+    An order-number clash rolls everything back and places it again under a new number.
+    `drafted`: what the caller has just read in this transaction (`draft`), used instead of
+    reading the cart, the rules and (without a promo code, which is read under a lock) the
+    money again. A caller passing `drafted` has looked for an order under `key` in this
+    transaction already (a concurrent one is still caught by the key's unique index)."""
     for attempt in range(1, NUMBER_ATTEMPTS + 1):
         try:
-            return _place_once(session, cart, details, key, ctx, mail=mail, payments=payments)
+            return _place_once(session, cart, details, key, ctx, mail=mail, payments=payments,
+                               drafted=drafted if attempt == 1 else None)
         except _NumberTaken:
             if attempt == NUMBER_ATTEMPTS:
                 raise
 
 
 def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key: str, ctx: Context, *,
-                mail: Mail, payments: PaymentProvider | None) -> Placed:
-    existing = find_by_key(session, key)
+                mail: Mail, payments: PaymentProvider | None, drafted: Draft | None) -> Placed:
+    existing = find_by_key(session, key) if drafted is None else None
     if existing is not None:
-        return Placed(existing, None, replayed=True)
-    lines = _lines_to_order(session, cart, ctx)
-    rules = slot_rules.get_rules(session)
-    number, order = new_order_number(), None
+        return Placed.of(existing, replayed=True)
+    view, rules = (drafted.view, drafted.rules) if drafted is not None else \
+        (cart_service.view_cart(session, cart, ctx.money), slot_rules.get_rules(session))
+    lines = _lines_to_order(view)
+    number = new_order_number()
     try:
         _refuse_if_paused(session)
         cake_day, problems = order_day(lines)
         when = resolve_time(session, details, rules, ctx, cake_day)
-        pricing = price(session, details, lines, rules, ctx, lock=True)
+        pricing = drafted.pricing if drafted is not None and not details.promo_code \
+            else price(session, details, lines, rules, ctx, lock=True)
         problems += _guest_order_cap(session, details, ctx)
         problems += [p for p in pricing.problems if p[0] != promos.FIELD]
         if details.fulfilment == Fulfilment.DELIVERY and not details.postcode:
@@ -461,8 +514,9 @@ def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key
             refused_code = []  # seen and refused: left off (the discount is None), the order goes on
         if problems or refused_code:  # the code's reasons wait until the rest is right
             raise RuleViolation(problems or refused_code)
-        claim_everything(session, cart, lines, pricing.discount, when, rules)
         order, token = write_order(session, details, key, number, lines, pricing, when, ctx, mail, payments)
+        placed = Placed.of(order, token, replayed=False)
+        claim_everything(session, cart, lines, pricing.discount, when, rules)
         claim_redemption(session, pricing.redemption, order)
         session.commit()
     except RuleViolation:
@@ -474,11 +528,11 @@ def _place_once(session: Session, cart: CartStore, details: CheckoutDetails, key
         session.rollback()
         first = find_by_key(session, key)
         if first is not None:
-            return Placed(first, None, replayed=True)
+            return Placed.of(first, replayed=True)
         if session.scalar(sa.select(Order.id).where(Order.number == number)):
             raise _NumberTaken(number) from error
         raise
     except BaseException:
         session.rollback()
         raise
-    return Placed(order, token, replayed=False)
+    return placed

@@ -75,6 +75,7 @@ def day_choices(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datet
     counts = capacity.taken(session, ORDER_SLOTS, starts) if starts else {}
     days = []
     for day, slots in candidates.items():
+        # A new slot is not full: only full ones are copied (most are not).
         marked = [replace(slot, is_full=True) if counts.get(slot.start, 0) >= rules.orders_per_slot else slot
                   for slot in slots]
         days.append(SlotDay(day, marked, _reason(hours[day], marked, today=day == today, past=day < today)))

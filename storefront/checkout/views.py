@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..accounts import consent
 from ..cart.session import current_cart, note_summary
-from ..core import formkeys
+from ..core import cache, formkeys
 from ..core.htmx import redirect_to, render
 from ..core.identity import customer_email_key
 from ..core.links import external_url
@@ -15,10 +15,12 @@ from ..core.rules import RuleViolation, populate_errors
 from ..core.slots import parse_slot_value
 from ..extensions import db, limiter
 from ..orders.models import Fulfilment
-from ..orders.viewing import may_view, order_url, remember_order_token, when_words
+from ..orders.viewing import may_view, number_url, order_url, remember_order_token, when_words
 from ..store.current import money, request_context
+from ..store.models import Closure, OpeningPeriod, StoreSettings
 from . import bp, service
 from .forms import MAX_POINTS, CheckoutForm
+from .models import DeliveryZone, OrderingRules
 from .payments import PAYMENT_LABELS
 from .promo import normalise_code
 
@@ -43,6 +45,15 @@ def _remember_code(code: str) -> None:
     checked = session.get(CHECKED_CODES, [])
     if code and code not in checked:
         session[CHECKED_CODES] = (checked + [code])[-5:]
+
+
+# What every checkout request reads from the shared cache (`core.cache`): their versions come in
+# one Redis round trip at the start rather than one each as they are first read.
+CACHED_READS = (StoreSettings, OrderingRules, OpeningPeriod, Closure, DeliveryZone)
+
+
+def _read_cache_versions() -> None:
+    cache.versions(model.__tablename__ for model in CACHED_READS)
 
 
 def _not_placing() -> bool:
@@ -121,15 +132,16 @@ def _show(form: CheckoutForm, quote: service.Quote, action: str):
     return _page(form, quote, status=422 if has_errors else 200)
 
 
-def _record_consent(form: CheckoutForm, order) -> None:
+def _record_consent(form: CheckoutForm, email: str) -> None:
     """The marketing box, when ticked: a yes for the account or the guest's email."""
     if form.marketing.data:
-        consent.given_at_checkout(db.session, email=order.customer_email,
+        consent.given_at_checkout(db.session, email=email,
                                   user_id=current_user.id if current_user.is_authenticated else None)
 
 
 @bp.get("")
 def index():
+    _read_cache_versions()
     form = CheckoutForm()
     form.key.data = formkeys.issue()
     if current_user.is_authenticated:
@@ -154,14 +166,26 @@ def submit():
         form.promo_code.data = ""
     if action != "place" and not formkeys.is_mine(form.key.data):
         form.key.data = formkeys.issue()
+    _read_cache_versions()
     ctx = request_context()
     cart = current_cart()
-    quote = service.quote(db.session, cart, _details(form), ctx)
     _remember_code(form.promo_code.data or "")
-    if action != "place":
-        return _show(form, quote, action)
+    if action == "place":
+        return _place(form, cart, ctx)
+    return _show(form, service.quote(db.session, cart, _details(form), ctx), action)
+
+
+def _place(form: CheckoutForm, cart, ctx):
+    """"Place order": the checks a page would show first, then the order. The whole quote (every
+    day's times) is built only for a page that says why nothing was placed."""
+    drafted = service.draft(db.session, cart, _details(form), ctx)  # the cart as it stands, read once
+
+    def page(drafted=drafted, **kwargs):
+        return _page(form, service.quote(db.session, current_cart(), _details(form), ctx, drafted=drafted),
+                     status=422, **kwargs)
+
     if not formkeys.claim(form, "This form has expired. Please check the details and place the order again."):
-        return _page(form, quote, status=422)
+        return page()
     replayed = service.find_by_key(db.session, form.key.data)
     if replayed is not None:
         # A double click or a resubmitted form: the first order is the answer, if this browser
@@ -170,8 +194,41 @@ def submit():
             return redirect_to(order_url(replayed))
         form.key.data = formkeys.issue()
         form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
-        return _page(form, quote, status=422)
+        return page()
     valid = form.validate()
+    if cart is None or not valid or _may_mismatch(form, ctx) \
+            or form.shown_total.data != str(drafted.pricing.totals.total):
+        refused = _refused(form, service.quote(db.session, cart, _details(form), ctx, drafted=drafted), cart, valid)
+        if refused is not None:
+            return refused
+    mail = service.Mail(link_for=lambda number, token: external_url("orders.detail", number=number, key=token),
+                        when_words=when_words)
+    try:
+        placed = service.place_order(db.session, cart, _details(form), form.key.data, ctx, mail=mail,
+                                     drafted=drafted)
+    except RuleViolation as violation:
+        populate_errors(form, violation)
+        return page(None, keep_time=True)  # read again: a refused claim may have changed the cart
+    if placed.replayed:  # the same key won a race with this request
+        if may_view(placed.order, None):
+            return redirect_to(order_url(placed.order))
+        form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
+        return page()
+    cart.clear_after_order()
+    _record_consent(form, placed.email)
+    remember_order_token(placed.number, placed.access_token)
+    return redirect_to(number_url(placed.number, placed.access_token))
+
+
+def _may_mismatch(form: CheckoutForm, ctx) -> bool:
+    """Whether `_day_mismatch` could object: only when the chosen time is not on the day shown
+    (a time's day is its local date)."""
+    start = parse_slot_value(form.when.data)
+    return start is not None and start.astimezone(ctx.tz).date().isoformat() != form.day.data
+
+
+def _refused(form: CheckoutForm, quote: service.Quote, cart, valid: bool):
+    """The page saying why the order cannot be placed as sent, or None when it can."""
     mismatch = _day_mismatch(form, quote)
     if mismatch:
         form.when.errors = [mismatch]
@@ -187,20 +244,4 @@ def submit():
     if cart is None:
         form.form_errors.append("Your cart is empty, so there is nothing to order yet.")
         return _page(form, quote, status=422)
-    mail = service.Mail(link_for=lambda number, token: external_url("orders.detail", number=number, key=token),
-                        when_words=when_words)
-    try:
-        placed = service.place_order(db.session, cart, _details(form), form.key.data, ctx, mail=mail)
-    except RuleViolation as violation:
-        populate_errors(form, violation)
-        quote = service.quote(db.session, current_cart(), _details(form), ctx)
-        return _page(form, quote, status=422, keep_time=True)
-    if placed.replayed:  # the same key won a race with this request
-        if may_view(placed.order, None):
-            return redirect_to(order_url(placed.order))
-        form.form_errors.append("This form was already used to place an order. Check the details and place it again.")
-        return _page(form, quote, status=422)
-    cart.clear_after_order()
-    _record_consent(form, placed.order)
-    remember_order_token(placed.order.number, placed.access_token)
-    return redirect_to(order_url(placed.order, placed.access_token))
+    return None

@@ -2,11 +2,12 @@
 cancel". Order slots use it (orders per slot); cakes per day are next.
 
 A counter is a table with a key column (its primary key: a slot's start, a day) and a count
-column. A claim first makes sure the key's row exists (INSERT … ON CONFLICT DO NOTHING, on both
-engines), then moves the count with one conditional UPDATE (`count + amount <= capacity`) in the
-caller's transaction: two concurrent claims for the last place cannot both succeed, since the
-second UPDATE waits for the first transaction and then finds the row full. Nothing is read
-first, so there is nothing to go stale; the caller's commit or rollback keeps or undoes it."""
+column. A claim is one statement in the caller's transaction, on both engines: INSERT the key's
+row holding `amount`, or ON CONFLICT move the existing count only WHERE `count + amount <=
+capacity` (RETURNING says whether a row was written). Two concurrent claims for the last place
+cannot both succeed: the second waits on the first one's row lock, then evaluates its WHERE
+against the row as the first left it and finds it full. Nothing is read first, so there is
+nothing to go stale; the caller's commit or rollback keeps or undoes it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .db import insert_ignore
+from .db import upsert_insert
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,13 @@ class Counter:
 
 def claim(session: Session, counter: Counter, key: Any, capacity: int, amount: int = 1) -> bool:
     """Take `amount` places for `key` if that keeps it within `capacity`. False when full."""
-    session.execute(insert_ignore(session, counter.model, {counter.key: key, counter.count: 0}, [counter.key]))
-    return session.execute(
-        sa.update(counter.model)
-        .where(counter.key_column == key, counter.count_column + amount <= capacity)
-        .values({counter.count: counter.count_column + amount})
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    if amount > capacity:
+        return False
+    claimed = upsert_insert(session, counter.model).values({counter.key: key, counter.count: amount}) \
+        .on_conflict_do_update(index_elements=[counter.key], set_={counter.count: counter.count_column + amount},
+                               where=counter.count_column + amount <= capacity) \
+        .returning(counter.key_column)
+    return session.execute(claimed).first() is not None
 
 
 def release(session: Session, counter: Counter, key: Any, amount: int = 1) -> None:

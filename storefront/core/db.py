@@ -56,10 +56,15 @@ def string_enum(cls: type, name: str, length: int = 16) -> sa.Enum:
 def insert_ignore(session, model, values: dict, index_elements: list[str]):
     """INSERT … ON CONFLICT DO NOTHING on either engine: make sure a row exists before a
     conditional UPDATE claims it (slot places, per-day booking locks)."""
+    return upsert_insert(session, model).values(**values).on_conflict_do_nothing(index_elements=index_elements)
+
+
+def upsert_insert(session, model):
+    """An INSERT that takes ON CONFLICT clauses, for the engine the session uses for `model`."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = session.get_bind(mapper=sa.inspect(model)).dialect.name
     inserts = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
     if dialect not in inserts:
         raise RuntimeError(f"the storefront supports PostgreSQL and SQLite, not {dialect}")
-    return inserts[dialect](model).values(**values).on_conflict_do_nothing(index_elements=index_elements)
+    return inserts[dialect](model)

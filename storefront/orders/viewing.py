@@ -47,4 +47,8 @@ def may_view(order: Order, given_token: str | None) -> bool:
 
 
 def order_url(order: Order, token: str | None = None, **kwargs) -> str:
-    return url_for("orders.detail", number=order.number, key=token, **kwargs)
+    return number_url(order.number, token, **kwargs)
+
+
+def number_url(number: str, token: str | None = None, **kwargs) -> str:
+    return url_for("orders.detail", number=number, key=token, **kwargs)

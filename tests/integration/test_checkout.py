@@ -395,6 +395,31 @@ def test_checkout_statement_count_does_not_grow_with_the_cart(checkout, count_qu
     assert few.count == many.count
 
 
+def test_placing_an_order_reads_once_and_claims_last(checkout, count_queries, shop):
+    """Every checkout claims the same rows (a popular product's stock, the next slot), so they are
+    claimed last, after the order, its lines and its email are written: those rows stay locked
+    only for the claims and the commit. The cart, the rules and the money are read once."""
+    checkout.add(shop["croissant"], 2)
+    checkout.add(shop["loaf"])
+    data = checkout.form()
+    data.update(checkout.shown(data))
+    with count_queries() as placing:
+        assert checkout.post(data).status_code == 303
+    statements = [" ".join(s.split()).upper() for s in placing.statements]
+    stock, slot = statements[-2:]
+    assert stock.startswith("UPDATE PRODUCTS SET STOCK_QUANTITY") and slot.startswith("INSERT INTO SLOT_BOOKINGS")
+    first_write = next(i for i, s in enumerate(statements) if s.startswith("INSERT"))
+    assert {s.split(" (")[0] for s in statements[first_write:-2]} == {
+        "INSERT INTO ORDERS", "INSERT INTO ORDER_LINES", "INSERT INTO ORDER_STATUS_CHANGES", "INSERT INTO OUTBOX"}
+    # Nothing is read once writing starts (no lazy loads for the email, no reload after the commit),
+    # and what is read before is read once.
+    reads = statements[:first_write]
+    assert sum("FROM PRODUCTS" in s for s in reads) == 1
+    assert sum("FROM SLOT_BOOKINGS" in s for s in reads) == 1
+    assert sum(s.startswith("SELECT ORDERS.ID") and "IDEMPOTENCY_KEY =" in s for s in reads) == 1
+    assert db.session.get(Product, shop["croissant"]).stock_quantity == 3 and len(orders()) == 1
+
+
 def test_the_cancel_question_reads_as_many_statements_for_a_big_order(client, checkout, count_queries, shop):
     def asked(number):
         with count_queries() as counter:
