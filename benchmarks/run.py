@@ -233,11 +233,13 @@ def wrk(endpoint: Endpoint, port: int, args, workdir: Path, once: bool = False) 
     sessions = ", ".join("{%s, %s}" % (lua_string(c), lua_string(b)) for c, b in endpoint.sessions)
     headers = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in endpoint.headers.items())
     if once:
-        # Each prepared visitor is used once per thread slice (place-order: one order each);
-        # past the end the last one repeats, which the shop answers idempotently.
-        pick = "math.min(offset + counter, offset + per_thread)"
+        # Each prepared visitor is used once, in its thread's slice (place-order: one order each).
+        pick = "math.min(offset + counter - 1, offset + per_thread)"
         per = max(1, len(endpoint.sessions) // args.threads)
         script = LUA.replace("local counter = 0", f"local counter = 0\nper_thread = {per - 1}")
+        # A thread whose visitors are all used stops, rather than sending the last one again and
+        # again (replays of one visitor on many connections at once measure nothing useful).
+        script += "function response(status, headers, body) if counter > per_thread then wrk.thread:stop() end end\n"
         offset_expr = f"(tid_next() - 1) * {per} + 1"
         script = "local tid = 0\nfunction tid_next() tid = tid + 1 return tid end\n" + script
     else:
@@ -508,7 +510,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--order-duration", type=int, default=5, help="seconds of place-order load")
-    parser.add_argument("--orders", type=int, default=400, help="visitors prepared to place one order each")
+    parser.add_argument("--orders", type=int, default=2000, help="visitors prepared to place one order each")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)

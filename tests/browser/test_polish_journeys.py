@@ -109,7 +109,7 @@ def test_a_second_table_close_to_the_first_is_booked_only_when_asked(page: Page,
     page.get_by_label("Date").fill(DAY.isoformat())
     page.get_by_label("Number of guests").fill("2")
     press(page, "Find a table", "/reservations", js=js_enabled, method="GET")
-    page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("link", name="19:30", exact=True).click()
+    page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("button", name="19:30", exact=True).click()
     page.get_by_label("Full name").fill("Robin Rye")
     page.get_by_label("Email address").fill("robin@example.com")
     page.get_by_label("Phone number").fill("0117 496 0000")

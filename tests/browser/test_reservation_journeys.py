@@ -59,7 +59,7 @@ def test_find_book_change_and_cancel(page: Page, live_server, js_enabled, db_dat
     check_page(page, nu_checker, "free times")
 
     # Choose 19:00 and give the details; nothing filled in first.
-    results.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("link", name="19:00", exact=True).click()
+    results.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("button", name="19:00", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
     expect(page.get_by_role("region", name="Cancellation policy")).to_contain_text("until 2 hours before it starts")
     check_page(page, nu_checker, "booking form")
@@ -184,7 +184,7 @@ def test_the_search_by_keyboard(page: Page, live_server, db_data, nu_checker):
         expect(focused).not_to_have_css("outline-style", "none")
     # The first free time is the next stop, and Enter opens it.
     page.keyboard.press("Tab")
-    first = page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("link", name="12:00", exact=True)
+    first = page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("button", name="12:00", exact=True)
     expect(first).to_be_focused()
     expect(first).not_to_have_css("outline-style", "none")
     page.keyboard.press("Enter")
@@ -205,6 +205,6 @@ def test_a_search_with_a_mistake_and_then_without(page: Page, live_server, js_en
     answer = press(page, "Find a table", "/reservations", js=js_enabled, method="GET")
     assert answer.status == 200
     expect(page.locator("#date-error")).to_have_count(0)  # the mistake is gone with its message
-    expect(page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("link")).not_to_have_count(0)
+    expect(page.get_by_role("list", name=f"Free times on {DAY_LABEL}").get_by_role("button")).not_to_have_count(0)
     expect(page.get_by_role("alert")).to_have_count(0)
     check_page(page, nu_checker, "free times after a mistake")

@@ -30,7 +30,7 @@ def sign_in(page: Page) -> None:
 
 def times(page: Page):
     page.goto(f"/reservations?date={DAY.isoformat()}&party=2")
-    return page.get_by_role("list", name=f"Free times on {DAY_LABEL}", exact=True).get_by_role("link")
+    return page.get_by_role("list", name=f"Free times on {DAY_LABEL}", exact=True).get_by_role("button")
 
 
 def signed_in_with_one_table(page: Page, db_data) -> None:

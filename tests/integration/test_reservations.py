@@ -16,7 +16,7 @@ from storefront.core.time import utcnow
 from storefront.extensions import db
 from storefront.reservations.models import Reservation, ReservationStatus, TableClaim, WaitlistEntry, WaitlistStatus
 from tests.support.builders import PASSWORD, make_user
-from tests.support.html import csrf_from, form, hidden_value, links, soup, text_of, texts
+from tests.support.html import csrf_from, form, get_form_addresses, hidden_value, links, soup, text_of, texts
 from tests.support.reservations import future_day, local, make_reservation, make_room
 
 HTMX = {"HX-Request": "true"}
@@ -29,7 +29,8 @@ def text(response) -> str:
 
 
 def book_links(page) -> list[str]:
-    return links(page, starting="/reservations/book?")
+    """Where each free time leads: links, and the buttons of a day's list of times."""
+    return links(page, starting="/reservations/book?") + get_form_addresses(page, starting="/reservations/book?")
 
 
 def buttons(page, name: str) -> dict[str, str]:
@@ -101,7 +102,7 @@ def test_the_reservations_page_is_a_plain_get_form(client, room):
     assert (shown["date"], shown["party"]) == ("2026-07-16", "2")  # today and two guests to start
 
 
-def test_free_times_are_links_and_htmx_swaps_only_the_finder(diner, room):
+def test_free_times_open_the_booking_page_and_htmx_swaps_only_the_finder(diner, room):
     response = diner.search(DAY, 2)
     page = text(response)
     assert response.status_code == 200
@@ -115,7 +116,7 @@ def test_free_times_are_links_and_htmx_swaps_only_the_finder(diner, room):
     fragment = diner.search(DAY, 2, headers={**HTMX, "HX-Target": "times"})  # as the form sends it
     body = text(fragment)
     assert fragment.status_code == 200 and body.lstrip().startswith('<section id="availability"')
-    assert "<form" not in body and 'id="times"' not in body  # only what goes inside the live region
+    assert 'id="reservation-search"' not in body and 'id="times"' not in body  # only what goes inside the live region
     assert "HX-Request" in fragment.headers["Vary"] and "HX-Retarget" not in fragment.headers
     assert fragment.headers["HX-Push-Url"] == f"/reservations?date={DAY.isoformat()}&party=2"
     assert book_links(body) == links

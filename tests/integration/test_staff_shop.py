@@ -20,7 +20,7 @@ from storefront.reservations.models import DiningTable, ReservationSettings, Tab
 from storefront.store.models import Closure, OpeningPeriod, StoreSettings
 from tests.support.builders import PASSWORD, make_category, make_closure, make_product, make_user
 from tests.support.checkout import FIXED_NOW, CheckoutClient, open_shop
-from tests.support.html import csrf_from, field_errors, form, links, page_text, soup, texts
+from tests.support.html import csrf_from, field_errors, form, get_form_addresses, links, page_text, soup, texts
 from tests.support.orders import make_order
 from tests.support.reservations import LONDON, local, make_combination, make_reservation, make_table
 from tests.support.sweep import HOSTILE_VALUES, RowCounter, forms_in, hostile_form_value, value_label
@@ -70,7 +70,7 @@ def audits(kind: str | None = None) -> list[AuditEntry]:
 def reservation_times(client, day: date, party: int = 2) -> list[str]:
     page = client.get("/reservations", query_string={"date": day.isoformat(), "party": party})
     return [href.split("start=")[1][11:16]
-            for href in links(page, starting=f"/reservations/book?start={day.isoformat()}T")]
+            for href in get_form_addresses(page, starting=f"/reservations/book?start={day.isoformat()}T")]
 
 
 def order_slot_days() -> dict[date, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from bs4 import BeautifulSoup, Tag
 
@@ -70,6 +71,20 @@ def field_errors(html) -> dict[str, str]:
 def links(html, selector: str = "a[href]", *, starting: str = "") -> list[str]:
     """The href of every matching link whose address starts with `starting`, entities decoded."""
     return [a["href"] for a in soup(html).select(selector) if a.get("href", "").startswith(starting)]
+
+
+def get_form_addresses(html, selector: str = 'form[method="get"]', *, starting: str = "") -> list[str]:
+    """The address each named button of a GET form opens (its own name=value first, then the
+    form's hidden inputs), as a link would carry it, for those starting with `starting`."""
+    addresses = []
+    for node in soup(html).select(selector):
+        hidden = [(i["name"], i.get("value", "")) for i in node.select('input[type="hidden"][name]')]
+        for button in node.select("button[name]"):
+            query = urlencode([(button["name"], button.get("value", "")), *hidden], safe=":")
+            address = f"{node.get('action', '')}?{query}"
+            if address.startswith(starting):
+                addresses.append(address)
+    return addresses
 
 
 def form(html, selector: str = "form") -> dict[str, str]:
