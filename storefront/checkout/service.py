@@ -256,18 +256,22 @@ class Draft:
     pricing: Pricing
 
 
-def draft(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context) -> Draft:
-    view = cart_service.view_cart(session, cart, ctx.money) if cart else cart_service.CartView(lines=[])
+def draft(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context, *,
+          kept_rows: bool = False) -> Draft:
+    """The cart read against the catalogue and priced. `kept_rows`: the products as last committed,
+    from the shared cache (for a page that only shows the checkout; placing reads them itself)."""
+    view = (cart_service.view_cart(session, cart, ctx.money, kept_rows=kept_rows) if cart
+            else cart_service.CartView(lines=[]))
     rules = slot_rules.get_rules(session)
     lines = lines_of(view)
     return Draft(view, rules, lines, price(session, details, lines, rules, ctx))
 
 
 def quote(session: Session, cart: CartStore | None, details: CheckoutDetails, ctx: Context, *,
-          drafted: Draft | None = None) -> Quote:
+          drafted: Draft | None = None, kept_rows: bool = False) -> Quote:
     """The page's quote; `drafted`, when this request has read the cart already (reading it again
     would lose the notices the first reading gave: it set the cart right)."""
-    base = drafted or draft(session, cart, details, ctx)
+    base = drafted or draft(session, cart, details, ctx, kept_rows=kept_rows)
     pricing = base.pricing
     cake_day, day_problems = order_day(base.lines)
     days, asap = times_for(session, base.rules, ctx, cake_day)

@@ -146,7 +146,7 @@ def index():
     form.key.data = formkeys.issue()
     if current_user.is_authenticated:
         form.name.data, form.email.data, form.phone.data = current_user.name, current_user.email, current_user.phone
-    quote = service.quote(db.session, current_cart(), _details(form), request_context())
+    quote = service.quote(db.session, current_cart(), _details(form), request_context(), kept_rows=True)
     quote.problems = []  # nothing entered yet: no errors on first sight
     return _page(form, quote)
 
