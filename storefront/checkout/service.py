@@ -207,7 +207,7 @@ def order_day(lines: list[LineSource]) -> tuple[date | None, list[tuple[str, str
 def times_for(session: Session, rules: OrderingRules, ctx: Context, cake_day: date | None):
     """(days, asap slot): the days and times this order can be had. With cakes, only their day
     (and "as soon as possible" only if that day is today)."""
-    days = slot_rules.day_choices(session, rules, ctx.tz, ctx.now, only=cake_day)
+    days = slot_rules.day_choices(session, rules, ctx.tz, ctx.now, only=cake_day, kept=True)  # shown, not claimed
     if cake_day is not None and cake_day != ctx.now.astimezone(ctx.tz).date():
         return days, None
     return days, slot_rules.asap_slot(session, rules, ctx.tz, ctx.now, [d for d in days if d.slots])

@@ -12,12 +12,13 @@ that one day (`only=`), however far ahead."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from ..core import capacity
+from ..core.cache import cached
 from ..core.settings import load_settings
 from ..core.slots import Slot, day_slots, local_instant
 from ..store.service import hours_between, hours_on
@@ -59,10 +60,24 @@ def _reason(hours, slots: list[Slot], *, today: bool, past: bool) -> str | None:
     return None
 
 
+def _taken(session: Session, first: date, last: date, tz: ZoneInfo, starts: list[datetime],
+           kept: bool) -> dict[datetime, int]:
+    """Orders per slot start. `kept`: for showing times, from the shared cache, kept per version
+    of the slot counters (every order renews it) for whole days, so the key moves once a day."""
+    if not starts:
+        return {}
+    if not kept:
+        return capacity.taken(session, ORDER_SLOTS, starts)
+    bounds = [local_instant(first, time(0), tz), local_instant(last + timedelta(days=1), time(0), tz)]
+    return cached([ORDER_SLOTS.model.__tablename__], ("order slots taken", first, last),
+                  lambda: capacity.taken(session, ORDER_SLOTS, bounds), session)
+
+
 def day_choices(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datetime, *,
-                only: date | None = None) -> list[SlotDay]:
+                only: date | None = None, kept: bool = False) -> list[SlotDay]:
     """Every day from today to `days_ahead` days on (or just the day `only`), each with its slots
-    (full ones marked) and the reason none can be chosen, if none can. Three queries."""
+    (full ones marked) and the reason none can be chosen, if none can. Three queries; two when
+    `kept` (the slot counts come from the shared cache: for showing times, never for claiming)."""
     local_now = now.astimezone(tz)
     today = local_now.date()
     earliest = now + timedelta(minutes=rules.preparation_minutes)
@@ -72,7 +87,7 @@ def day_choices(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datet
     candidates = {day: [slot for slot in day_slots(day, day_hours.periods, tz, step, margin) if slot.start >= earliest]
                   for day, day_hours in hours.items()}
     starts = [slot.start for slots in candidates.values() for slot in slots]
-    counts = capacity.taken(session, ORDER_SLOTS, starts) if starts else {}
+    counts = _taken(session, first, last, tz, starts, kept)
     days = []
     for day, slots in candidates.items():
         # A new slot is not full: only full ones are copied (most are not).
