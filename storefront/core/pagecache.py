@@ -26,6 +26,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .cache import versions
+from .compression import compressed_for_request
 
 # Tables every page's layout reads: the shop's name and address, today's hours, closures, the
 # ordering switch, the categories in the nav.
@@ -107,8 +108,16 @@ def _fill(body: str) -> str:
     return body
 
 
-def _answer(status: int, body: str, headers: list[tuple[str, str]]) -> Response:
-    return Response(_fill(body), status, headers=headers)
+def _answer(status: int, body: str, headers: list[tuple[str, str]], variants: dict | None) -> Response:
+    if variants is None:  # it has holes: filled, then compressed like any answer
+        return Response(_fill(body), status, headers=headers)
+    # The same for everyone (an htmx fragment with no form): compressed once per encoding.
+    data, encoding = compressed_for_request(variants.setdefault("identity", body.encode()), variants)
+    response = Response(data, status, headers=headers)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+        response.vary.add("Accept-Encoding")
+    return response
 
 
 def shared_page(*tables: str) -> Callable:
@@ -138,8 +147,11 @@ def shared_page(*tables: str) -> Callable:
                 g.page_holes = False
             if response.is_streamed or response.direct_passthrough:
                 return response
-            kept = (response.status_code, response.get_data(as_text=True),
-                    [(k, v) for k, v in response.headers.items() if k not in _DROPPED_HEADERS])
+            body = response.get_data(as_text=True)
+            kept = (response.status_code, body,
+                    [(k, v) for k, v in response.headers.items() if k not in _DROPPED_HEADERS],
+                    {} if response.status_code == 200 and response.mimetype == "text/html"
+                    and "<!--visitor:" not in body else None)
             # A page that asked for the visitor's token or wrote to their session is theirs alone.
             personal = ("csrf_token" in g and not had_token) or set(session) != keys_before
             if personal:

@@ -3,6 +3,7 @@ renewed at once by a committed change, and each visitor still gets their own tok
 and messages. The statement budgets of rendered pages are in test_menu / test_reservations."""
 from __future__ import annotations
 
+import gzip
 from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
@@ -15,6 +16,7 @@ from storefront.extensions import db
 from storefront.menu.models import Product
 from tests.support.builders import PASSWORD, make_category, make_product
 from tests.support.html import csrf_from, soup
+from tests.support.reservations import make_room
 
 
 def text(response) -> str:
@@ -53,7 +55,7 @@ def test_a_kept_page_sends_no_statement_and_each_visitor_gets_their_own_token(ap
 
 def test_the_kept_page_itself_holds_no_visitor_part(app, client, loaf):
     client.get("/menu")
-    kept = [body for _, body, _ in app.extensions["page_cache"].values()]
+    kept = [entry[1] for entry in app.extensions["page_cache"].values()]
     assert kept and all(pagecache.CSRF_HOLE in body for body in kept)
     token = csrf_from(client.get("/menu").data)
     assert not any(token in body for body in kept)
@@ -114,6 +116,19 @@ def test_a_fragment_and_the_whole_page_are_kept_apart(client, loaf):
     fragment = text(client.get("/menu?q=sourdough", headers={"HX-Request": "true", "HX-Target": "results"}))
     again = text(client.get("/menu?q=sourdough"))
     assert "<html" in whole and "<html" not in fragment and "<html" in again
+
+
+def test_a_fragment_the_same_for_everyone_is_compressed_once_and_served_alike(app, client, loaf):
+    make_room()
+    url = "/reservations?party=2&date=" + (utcnow() + timedelta(days=3)).date().isoformat()
+    headers = {"HX-Request": "true", "HX-Target": "times", "Accept-Encoding": "gzip"}
+    first, again = client.get(url, headers=headers), app.test_client().get(url, headers=headers)
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in again.headers["Vary"] and first.data == again.data
+    body = gzip.decompress(again.data).decode()
+    assert body.lstrip().startswith('<section id="availability"') and "<!--visitor:" not in body
+    plain = client.get(url, headers={**headers, "Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.get_data(as_text=True) == body
 
 
 def test_switched_off_every_page_is_rendered(app, client, loaf, count_queries):
