@@ -329,14 +329,20 @@ def book(session: Session, *, start: datetime, party: int, guest: Guest, key: st
     day = start.astimezone(shop.tz).date()
     book_ = load_book(session, rules, shop.tz, day, day, now)
     slot = check_start(book_, start, party, notice=online)
-    if not also_book:
-        _check_nearby(session, start, guest, shop)
 
     lock_days(session, [day])
     existing = by_key(session, key)
     if existing is not None:
         session.rollback()
         return Booked(by_key(session, key), None, replayed=True)
+    if not also_book:
+        # Only now: a replay of this very form that waited on the day lock is answered above,
+        # not asked about the booking its first submit has just made.
+        try:
+            _check_nearby(session, start, guest, shop)
+        except RuleViolation:
+            session.rollback()
+            raise
     first, last = day_bounds(day, shop.tz)
     book_.occupancy = load_occupancy(session, first, last, rules.buffer)
     placement = book_.placement(start, party, online_only=online)

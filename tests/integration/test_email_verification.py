@@ -190,12 +190,12 @@ def test_checkout_reads_the_email_back_and_records_a_ticked_consent(client, froz
 
 
 def test_the_booking_form_reads_the_email_back(client, app_ctx):
-    from tests.support.html import form, links
+    from tests.support.html import form, get_form_addresses
     from tests.support.reservations import future_day, make_room
 
     make_room()
     search = client.get("/reservations", query_string={"date": future_day(3).isoformat(), "party": 2})
-    link = links(search.data, starting="/reservations/book?")[0]
+    link = get_form_addresses(search.data, starting="/reservations/book?")[0]
     page = client.get(link)
     assert "We'll send the confirmation to the email address above" in " ".join(
         one(page.data, "#email-echo").get_text().split())
