@@ -90,13 +90,20 @@ def product_field(product_id: int) -> str:
     return f"p:{product_id}"
 
 
+def _whole(value) -> int | None:
+    """A whole number written by this module, or None (ASCII digits only: `isdigit` alone also
+    accepts ² and ①, which `int` refuses)."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def product_id_of(field: str) -> int | None:
     kind, _, raw = field.partition(":")
-    return int(raw) if kind == "p" and raw.isdigit() else None
+    return _whole(raw) if kind == "p" else None
 
 
 def _quantities(raw: dict) -> dict[str, int]:
-    return {field: int(qty) for field, qty in raw.items() if str(qty).isdigit()}
+    return {field: qty for field, value in raw.items() if (qty := _whole(value)) is not None}
 
 
 def _pairs(flat) -> dict:
@@ -123,9 +130,6 @@ class CartStore:
     def lines(self) -> dict[str, int]:
         return _quantities(self._call(self.client.hgetall, self.key))
 
-    def seen_prices(self) -> dict[str, str]:
-        return self._call(self.client.hgetall, self.prices_key)
-
     def lines_and_prices(self) -> tuple[dict[str, int], dict[str, str]]:
         """Quantities and the prices last shown, in one round trip (the cart bar reads both)."""
         def read():
@@ -148,9 +152,6 @@ class CartStore:
                 pipe.execute()
 
         self._call(write)
-
-    def item_count(self) -> int:
-        return sum(int(q) for q in self._call(self.client.hvals, self.key) if str(q).isdigit())
 
     def add(self, field: str, increment: int, cap: int, price_seen: str = "") -> AddResult:
         script = self.client.register_script(_ADD)

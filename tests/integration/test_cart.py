@@ -376,3 +376,13 @@ def test_an_htmx_add_sends_no_statement_and_still_sees_stock_and_availability_ch
     assert refused.status_code == 422 and "Sorry, Lemon tart is sold out." in text(refused)
     assert shopper.add(products["bun"], headers=headers).status_code == 404
     assert shopper.add(products["loaf"], headers=headers).status_code == 200
+
+
+def test_a_cart_hash_holding_non_ascii_digits_is_read_without_an_error(shopper, products, app):
+    shopper.add(products["bun"])
+    redis = app.extensions["redis"]
+    (key,) = [k for k in redis.keys("cart:*")]
+    redis.hset(key, mapping={"p:²": "1", f"p:{products['loaf']}": "①"})  # isdigit() says yes, int() says no
+    response = shopper.client.get("/cart")
+    assert response.status_code == 200
+    assert shopper.lines() == {"Cinnamon bun": 1}
