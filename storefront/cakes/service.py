@@ -18,11 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..core import capacity
-from ..core.cache import cached, versions
+from ..core.cache import cached
 from ..core.rules import RuleViolation
 from ..core.settings import load_settings
 from ..core.time import to_zone
-from ..store.models import Closure, OpeningPeriod, StoreSettings
 from ..store.service import hours_between
 from . import pricing
 from .models import CAKE_DAYS, CakeOption, CakeOptionPrice, CakeRule, CakeSettings
@@ -34,15 +33,8 @@ def get_settings(session: Session) -> CakeSettings:
     return load_settings(session, CakeSettings)
 
 
-# Every table the builder reads through the shared cache (core.cache), the shop's settings
-# included: `read_versions` asks for all of their versions in one Redis round trip.
+# What the kept options and rules are built from (core.cache renews them when one changes).
 CATALOGUE_TABLES = (CakeOption.__tablename__, CakeOptionPrice.__tablename__, CakeRule.__tablename__)
-BUILDER_TABLES = (*CATALOGUE_TABLES, CakeSettings.__tablename__, StoreSettings.__tablename__,
-                  Closure.__tablename__, OpeningPeriod.__tablename__)
-
-
-def read_versions() -> None:
-    versions(BUILDER_TABLES)
 
 
 def _options_and_rules(session: Session) -> tuple[dict[int, pricing.OptionSpec], tuple[pricing.RuleSpec, ...]]:

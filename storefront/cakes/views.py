@@ -43,7 +43,6 @@ def _editing() -> str | None:
 
 @bp.get("")
 def builder():
-    service.read_versions()
     ctx = request_context()
     catalogue = service.load_catalogue(db.session)
     editing = _editing()
@@ -58,7 +57,6 @@ def builder():
 
 @bp.post("")
 def submit():
-    service.read_versions()
     form = CakeForm()
     ctx = request_context()
     state = service.builder(db.session, form.choice(), ctx.tz, ctx.now)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
-from ..core.cache import cached, cached_rows, versions
+from ..core.cache import cached, cached_rows
 from ..core.money import to_money
 from ..core.rules import RuleViolation
 from ..core.settings import detached_copies
@@ -47,9 +47,6 @@ class Facts:
 
 _FACT_COLUMNS = (Product.id, Product.name, Product.price, Product.track_stock, Product.stock_quantity,
                  Product.customizable)
-# The tables whose versions an add reads: the products, and the shop's settings its answer's
-# template reads (current_store), fetched together in one Redis round trip.
-_ADD_TABLES = ("products", "store_settings")
 
 
 def _visible_facts(session: Session) -> dict[int, Facts]:
@@ -63,7 +60,6 @@ def visible_product(session: Session, product_id: int) -> Facts | None:
     facts are kept under the version of `products`, which any committed write renews (a stock
     claim at checkout included), so an add reads no statement. The whole table rather than one
     entry per id: an id that names nothing must not grow the cache."""
-    versions(_ADD_TABLES)
     return cached(["products"], ("cart", "visible products"), lambda: _visible_facts(session),
                   session).get(product_id)
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..accounts import consent
 from ..cart.session import current_cart, note_summary
-from ..core import cache, formkeys
+from ..core import formkeys
 from ..core.htmx import redirect_to, render
 from ..core.identity import customer_email_key
 from ..core.links import external_url
@@ -17,10 +17,8 @@ from ..extensions import db, limiter
 from ..orders.models import Fulfilment
 from ..orders.viewing import may_view, number_url, order_url, remember_order_token, when_words
 from ..store.current import money, request_context
-from ..store.models import Closure, OpeningPeriod, StoreSettings
 from . import bp, service
 from .forms import MAX_POINTS, CheckoutForm
-from .models import DeliveryZone, OrderingRules
 from .payments import PAYMENT_LABELS
 from .promo import normalise_code
 
@@ -45,15 +43,6 @@ def _remember_code(code: str) -> None:
     checked = session.get(CHECKED_CODES, [])
     if code and code not in checked:
         session[CHECKED_CODES] = (checked + [code])[-5:]
-
-
-# What every checkout request reads from the shared cache (`core.cache`): their versions come in
-# one Redis round trip at the start rather than one each as they are first read.
-CACHED_READS = (StoreSettings, OrderingRules, OpeningPeriod, Closure, DeliveryZone)
-
-
-def _read_cache_versions() -> None:
-    cache.versions(model.__tablename__ for model in CACHED_READS)
 
 
 def _not_placing() -> bool:
@@ -141,7 +130,6 @@ def _record_consent(form: CheckoutForm, email: str) -> None:
 
 @bp.get("")
 def index():
-    _read_cache_versions()
     form = CheckoutForm()
     form.key.data = formkeys.issue()
     if current_user.is_authenticated:
@@ -166,7 +154,6 @@ def submit():
         form.promo_code.data = ""
     if action != "place" and not formkeys.is_mine(form.key.data):
         form.key.data = formkeys.issue()
-    _read_cache_versions()
     ctx = request_context()
     cart = current_cart()
     _remember_code(form.promo_code.data or "")
