@@ -73,6 +73,24 @@ def versions(tables: Iterable[str]) -> tuple | None:
     return None if None in result else result
 
 
+def queue_known_versions(pipe) -> Callable[[list], None] | None:
+    """Ask for every known table's version inside a pipeline a request sends anyway (the
+    session's read), so its first cache read needs no round trip of its own. Returns what to do
+    with the pipeline's answer for that command (None: nothing was queued)."""
+    if not _KNOWN or not has_request_context():
+        return None
+    tables = list(_KNOWN)
+    pipe.mget([VERSION_KEY.format(t) for t in tables])
+
+    def keep(found: list) -> None:
+        memo = request.environ.setdefault(_ENVIRON_KEY, {})
+        for table, value in zip(tables, found):
+            if value is not None:  # a missing version is made by `versions`, as without this
+                memo.setdefault(table, value.decode() if isinstance(value, bytes) else value)
+
+    return keep
+
+
 def _written_here(session: Session | None, tables: tuple[str, ...]) -> bool:
     """This session has changed one of `tables` and not committed yet: what it reads must be
     its own view, not the shared one."""

@@ -5,8 +5,8 @@ cookie opens nothing afterwards.
 Every session lives at most PERMANENT_SESSION_LIFETIME (30 days) after its last request: the
 stored copy's expiry is renewed by a request that finds it more than REFRESH_SLACK older than
 that (read with the session, in the same round trip), so an unchanged session is not written back
-on every request. A signed-in user's session ids are listed in a Redis set, so all
-of them can be deleted at once. When Redis is not answering, a request gets a fresh empty
+on every request. That round trip also fetches the shared cache's table versions (`core.cache`).
+A signed-in user's session ids are listed in a Redis set, so all of them can be deleted at once. When Redis is not answering, a request gets a fresh empty
 session that is not stored (the visitor is treated as signed out), never a 500.
 """
 from __future__ import annotations
@@ -17,6 +17,8 @@ from datetime import timedelta
 import redis as redis_lib
 from flask import Flask, current_app, g, session
 from flask_session.redis import RedisSessionInterface
+
+from .cache import queue_known_versions
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,10 @@ class ResilientRedisSessionInterface(RedisSessionInterface):
             with self.client.pipeline(transaction=False) as pipe:
                 pipe.get(store_id)
                 pipe.ttl(store_id)
-                data, g.session_ttl = pipe.execute()
+                keep_versions = queue_known_versions(pipe)
+                data, g.session_ttl, *versions = pipe.execute()
+            if keep_versions is not None:
+                keep_versions(versions[0])
         except redis_lib.RedisError as exc:
             log.warning("session not loaded (Redis unavailable): %s", exc)
             g.session_store_down = True

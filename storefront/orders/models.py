@@ -63,6 +63,10 @@ class Order(TimestampMixin, SoftDeleteMixin, db.Model):
         sa.CheckConstraint("total >= 0", name="total_not_negative"),
         sa.CheckConstraint("discount >= 0 AND discount <= subtotal + delivery_fee", name="discount_in_range"),
         sa.CheckConstraint("redeemed >= 0", name="redeemed_not_negative"),
+        # The guest order cap and privacy requests look orders up by address, `name+tag@…` too
+        # (core.identity.same_customer: `=` or a prefix LIKE); pattern ops let LIKE use it.
+        sa.Index("ix_orders_customer_email", "customer_email",
+                 postgresql_ops={"customer_email": "text_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -111,6 +111,25 @@ def test_without_redis_every_request_reads_the_database(app, client, count_queri
     from redis.exceptions import ConnectionError as RedisDown
 
     client.get("/")
-    with mock.patch.object(app.extensions["redis"], "mget", side_effect=RedisDown("down")):
+    with mock.patch.object(app.extensions["redis"], "mget", side_effect=RedisDown("down")), \
+            mock.patch.object(app.extensions["redis_bytes"], "pipeline", side_effect=RedisDown("down")):
         sent = " ".join(statements_on(client, count_queries, "/hours"))
     assert "FROM store_settings" in sent and "FROM opening_periods" in sent
+
+
+def test_with_a_session_the_versions_come_in_the_sessions_round_trip_and_changes_are_still_seen(
+        app, client, count_queries, shop):
+    from unittest import mock
+
+    client.get("/")
+    assert client.get_cookie("session") is not None  # the page's CSRF token started a session
+    client.get("/hours")
+    redis = app.extensions["redis"]
+    with mock.patch.object(redis, "mget", wraps=redis.mget) as mget:
+        sent = statements_on(client, count_queries, "/hours")
+        assert mget.call_count == 0  # no round trip of its own for the versions
+        assert not any("FROM store_settings" in s or "FROM opening_periods" in s for s in sent)
+        today = utcnow().date()
+        make_closure(today - timedelta(days=1), today + timedelta(days=1), reason="Oven repairs")
+        assert "Oven repairs" in client.get("/hours").get_data(as_text=True)
+        assert mget.call_count == 0
