@@ -14,6 +14,7 @@ The rules:
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from flask import Flask, request
@@ -39,8 +40,15 @@ def is_refused(ch: str, *, multiline: bool = False) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cs")
 
 
+# `is_refused` as one pattern, for whole strings (every query parameter and form field): Cc is
+# exactly U+0000–U+001F and U+007F–U+009F, Cs the surrogates U+D800–U+DFFF.
+_BIDI = "".join(sorted(BIDI_CONTROLS))
+_REFUSED = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}]")
+_REFUSED_MULTILINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}]")
+
+
 def has_refused(text: str, *, multiline: bool = False) -> bool:
-    return any(is_refused(ch, multiline=multiline) for ch in text)
+    return (_REFUSED_MULTILINE if multiline else _REFUSED).search(text) is not None
 
 
 def without_refused(text: str, *, multiline: bool = False) -> str:

@@ -31,9 +31,17 @@ def _idle_limit() -> float:
     return current_app.config["STAFF_IDLE_MINUTES"] * 60
 
 
+def _may_be_signed_in() -> bool:
+    """Whether this request can have a user at all (Flask-Login keeps the id in the session, or
+    restores it from its remember cookie): most visitors are asked without loading anyone."""
+    return "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
 @bp.before_app_request
 def expire_idle_staff():
-    if request.endpoint == "static" or not current_user.is_authenticated or not current_user.is_staff:
+    if request.endpoint == "static" or not _may_be_signed_in():
+        return
+    if not current_user.is_authenticated or not current_user.is_staff:
         return
     now = time.time()
     last = session.get(LAST_SEEN)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storefront.core.fields import whole_number
-from storefront.core.inputs import has_refused, is_blank, without_refused
+from storefront.core.inputs import has_refused, is_blank, is_refused, without_refused
 from storefront.core.time import is_sane_date, parse_instant
 
 
@@ -76,3 +76,14 @@ def test_instants_out_of_range_or_without_offset_are_none(raw):
 def test_an_instant_with_its_offset_becomes_utc():
     next_year = datetime.now(UTC).year + 1
     assert parse_instant(f"{next_year}-06-12T19:30+01:00") == datetime(next_year, 6, 12, 18, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_whole_strings_are_judged_exactly_as_character_by_character(multiline):
+    # has_refused is one regular expression for speed; it must refuse exactly what is_refused
+    # refuses, for every code point there is.
+    disagree = [hex(cp) for cp in range(0x110000)
+                if has_refused(chr(cp), multiline=multiline) != is_refused(chr(cp), multiline=multiline)]
+    assert disagree == []
+    assert has_refused(f"fine text{chr(0)}", multiline=multiline)
+    assert not has_refused("Crème brûlée\u200f", multiline=multiline)
