@@ -194,6 +194,21 @@ def form_fields(html: str, form_selector: str) -> list[tuple[str, str]]:
     return values
 
 
+def htmx_get_path(html: str, element_selector: str, form_selector: str) -> str:
+    """The address htmx 2 asks for from an element with `hx-get`, `hx-include="closest form"`
+    and `hx-params` (a list of names): the form's values, only those names in that order, each
+    encoded as `encodeURIComponent` does."""
+    from bs4 import BeautifulSoup
+
+    element = BeautifulSoup(html, "html.parser").select_one(element_selector)
+    if element is None or not element.get("data-hx-get"):
+        raise SystemExit(f"no {element_selector} with data-hx-get on the page")
+    values = form_fields(html, form_selector)
+    wanted = [name.strip() for name in element["data-hx-params"].split(",")]
+    pairs = [(name, value) for name in wanted for n, value in values if n == name]
+    return element["data-hx-get"] + "?" + urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote, safe="!~*'()")
+
+
 # --- wrk ---------------------------------------------------------------------------------------
 
 LUA = textwrap.dedent("""
@@ -318,12 +333,13 @@ def prepare(shop_port: int, args) -> tuple[list[Endpoint], dict]:
     order_sessions = [(c, b) for c, b, _ in payers]
     checkout_visitor = shopper(plain_ids[:3])
 
-    # The cake builder's form, priced again on each change (htmx).
+    # The cake builder's price, asked for on each change as the browser's htmx does: a GET of
+    # the form's price fields from the page as it opens. The visitor's cookie goes with it, as a
+    # browser's does (the page set it: its CSRF token lives in the session): the answer does not
+    # depend on it, but the session is still loaded for it (one Redis round trip).
     cake_visitor = Visitor(shop_port)
     builder = cake_visitor.get("/cakes")
-    cake_form = dict(form_fields(builder, "main form"))
-    cake_form["action"] = "price"
-    cake_body = urllib.parse.urlencode(cake_form)
+    cake_path = htmx_get_path(builder, "aside#cake-summary", "form#cake-form")
 
     day = (date.today() + timedelta(days=3)).isoformat()
     htmx = {"HX-Request": "true", "Accept-Encoding": "br, gzip"}
@@ -344,8 +360,10 @@ def prepare(shop_port: int, args) -> tuple[list[Endpoint], dict]:
                  sessions=[(checkout_visitor.cookie, "")]),
         Endpoint("availability", "fragment", "shop", path=f"/reservations?date={day}&party=2&time=19:00",
                  headers={**htmx, "HX-Target": "times"}),
-        Endpoint("cake price preview", "fragment", "shop", method="POST", path="/cakes",
-                 headers={**htmx, "HX-Target": "summary"}, sessions=[(cake_visitor.cookie, cake_body)]),
+        Endpoint("cake price preview", "fragment", "shop", path=cake_path,
+                 headers={**htmx, "HX-Trigger": "cake-summary", "HX-Target": "cake-summary",
+                          "HX-Current-URL": f"http://127.0.0.1:{shop_port}/cakes"},
+                 sessions=[(cake_visitor.cookie, "")]),
         Endpoint("place order", "order", "shop", method="POST", path="/checkout", headers=enc,
                  sessions=order_sessions),
     ]

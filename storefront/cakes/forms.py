@@ -27,7 +27,17 @@ def optional_date(value: str | None) -> date | None:
         return None
 
 
+# The fields the price depends on: all the price summary asks the server with (htmx's
+# `hx-params`), so the same choices make the same address whoever sends them.
+PRICE_FIELDS = (*pricing.FIELDS.values(), "message")
+# The message box holds more than any message may (staff allow at most 200 characters), so a long
+# one is still priced with its length told; but a paste of pages is cut, so the price's address
+# stays under a server's request-line limit (gunicorn's is 4 KB) even in three-byte characters.
+MESSAGE_INPUT_MAX = 250
+
+
 class CakeForm(PostForm):
+    price_fields = PRICE_FIELDS
     size = RadioField("Size", coerce=optional_int, validate_choice=False)
     sponge = RadioField("Sponge", coerce=optional_int, validate_choice=False)
     filling = RadioField("Filling", coerce=optional_int, validate_choice=False)
@@ -35,7 +45,7 @@ class CakeForm(PostForm):
     decorations = SelectMultipleField("Decorations", coerce=optional_int, validate_choice=False,
                                       widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     diet = RadioField("Dietary", coerce=optional_int, validate_choice=False)
-    message = StringField("Message on the cake")
+    message = StringField("Message on the cake", render_kw={"maxlength": MESSAGE_INPUT_MAX})
     notes = TextAreaField("Notes for the baker", validators=[Length(max=500, message="Keep notes to 500 characters.")])
     due_on = StringField("Day you need it")
     photo = FileField("Reference photo (optional)")

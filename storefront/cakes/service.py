@@ -35,6 +35,8 @@ def get_settings(session: Session) -> CakeSettings:
 
 # What the kept options and rules are built from (core.cache renews them when one changes).
 CATALOGUE_TABLES = (CakeOption.__tablename__, CakeOptionPrice.__tablename__, CakeRule.__tablename__)
+# What a price summary shows beyond the layout: the catalogue, and the message's limit and price.
+PRICE_TABLES = (*CATALOGUE_TABLES, CakeSettings.__tablename__)
 
 
 def _options_and_rules(session: Session) -> tuple[dict[int, pricing.OptionSpec], tuple[pricing.RuleSpec, ...]]:
@@ -177,6 +179,18 @@ def builder(session: Session, choice: pricing.Choice, tz: ZoneInfo, now: datetim
     settings = get_settings(session)
     catalogue = load_catalogue(session, settings)
     return Builder(catalogue, settings, lambda: cake_days(session, settings, tz, now), preview(catalogue, choice))
+
+
+def _no_days() -> list[CakeDay]:
+    raise LookupError("the price summary shows no days: they depend on the clock and the bookings")
+
+
+def price_summary(session: Session, choice: pricing.Choice) -> Builder:
+    """What the price summary alone shows: the catalogue and the price of `choice`. It reads no
+    days, so it depends on PRICE_TABLES only (and is the same for everyone who sends `choice`)."""
+    settings = get_settings(session)
+    catalogue = load_catalogue(session, settings)
+    return Builder(catalogue, settings, _no_days, preview(catalogue, choice))
 
 
 def default_choice(catalogue: pricing.Catalogue) -> pricing.Choice:

@@ -1,29 +1,37 @@
-"""`/cakes`: the builder. One form; "Update price" (or htmx on every change) shows the server's
-itemised price, "Add cake to cart" checks everything and puts the cake in the cart. `?line=`
-opens a cake from the cart to change it."""
+"""`/cakes`: the builder. One form; "Update price" (or, with JavaScript, htmx's GET of
+`/cakes/price` on every change) shows the server's itemised price, "Add cake to cart" checks
+everything and puts the cake in the cart. `?line=` opens a cake from the cart to change it."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, render_template, request, send_from_directory, url_for
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from werkzeug.datastructures import MultiDict
 
 from ..cart.forms import EmptyForm, UpdateLineForm
 from ..cart.service import view_cart
 from ..cart.session import current_cart
 from ..core.htmx import is_htmx, redirect_to, render
+from ..core.pagecache import shared_page
 from ..core.rules import RuleViolation, populate_errors
 from ..extensions import db
 from ..store.current import money, request_context
 from . import bp, photos, service
 from . import cart as cake_cart
-from .forms import CakeForm, optional_date
+from .forms import PRICE_FIELDS, CakeForm, optional_date
 from .models import CakePhoto
+
+
+def _show_total(form: CakeForm, state: service.Builder) -> None:
+    """The total shown travels with "Add cake to cart", to be compared with the real one."""
+    if state.preview.priced is not None:
+        form.shown_total.data = str(state.preview.priced.total)
 
 
 def _page(form: CakeForm, state: service.Builder, *, status: int = 200):
     form.fill_choices(state.catalogue)
-    if state.preview.priced is not None:
-        form.shown_total.data = str(state.preview.priced.total)
+    _show_total(form, state)
     editing = _editing()
     stored = cake_cart.stored_in(current_cart(), editing) if editing else None
     return render("cakes/builder.html", "summary", status=status, form=form, state=state,
@@ -53,6 +61,21 @@ def builder():
         first = state.first_day
         form.due_on.data = first.day.isoformat() if first else ""
     return _page(form, state)
+
+
+@bp.get("/price")
+@shared_page(*service.PRICE_TABLES)
+def price():
+    """The price summary for the choices in the address (htmx asks on every change): the same
+    for everyone, so it is kept in the page cache and needs neither a CSRF token nor the session.
+    Every address that reaches it (core.inputs turns away refused characters first) answers 200
+    with the summary: what cannot be priced is listed in it."""
+    # Only the fields the price depends on, and no CSRF field (it would read the session).
+    args = MultiDict([(name, value) for name in PRICE_FIELDS for value in request.args.getlist(name)])
+    form = CakeForm(formdata=args, meta={"csrf": False})
+    state = service.price_summary(db.session, form.choice())
+    _show_total(form, state)
+    return make_response(render_block("cakes/builder.html", "summary", form=form, state=state))
 
 
 @bp.post("")

@@ -1,5 +1,6 @@
 """Pages that are the same for every signed-out visitor (home, menu, search, product pages, the
-table finder) rendered once and served from memory with the visitor's own parts filled in.
+table finder, the cake price summary) rendered once and served from memory with the visitor's
+own parts filled in.
 
 A page is kept in each process under:
 - its address (path and query) and the htmx headers that choose a fragment;
@@ -45,6 +46,9 @@ HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request", "HX-Ta
                 "HX-Trigger-Name")
 KEPT_STATUSES = (200, 422)
 MAX_PAGES = 300  # per process; each is a few tens of KB
+# A kept page's key holds its address: a longer one (no link or form of the shop makes one) is
+# rendered for its request and not kept, so MAX_PAGES bounds the memory whatever is sent.
+MAX_KEPT_ADDRESS = 2048
 _DROPPED_HEADERS = ("Content-Length", "Set-Cookie")
 
 
@@ -128,7 +132,7 @@ def shared_page(*tables: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if not _shareable():
+            if not _shareable() or len(request.full_path) > MAX_KEPT_ADDRESS:
                 return view(*args, **kwargs)
             version = versions(watched)
             if version is None:  # Redis is not answering: nothing can be kept safely

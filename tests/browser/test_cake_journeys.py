@@ -6,7 +6,7 @@ November 2026, 10:00 in the shop (see tests/support/checkout.py)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from PIL import Image
@@ -29,16 +29,20 @@ def total(page: Page):
 
 
 def change(page: Page, act, *, js: bool) -> None:
-    """Change a choice: with JavaScript the price summary asks the server by itself (htmx)."""
+    """Change a choice: with JavaScript the price summary asks the server by itself (htmx's GET
+    of the price fields alone: the same address for everyone, no token)."""
     if js:
         # htmx attaches the new summary's triggers when the swap settles: the next choice must wait
         # for that, or its event would reach only the summary just replaced (a person's next
         # keystroke would send it anyway; a test's single `fill` would be lost).
         page.evaluate("() => { window.cakeSettled = false; document.body.addEventListener("
                       "'htmx:afterSettle', () => { window.cakeSettled = true; }, {once: true}); }")
-        with posting(page, "/cakes", htmx=True):
+        with posting(page, "/cakes/price", htmx=True, method="GET") as answer:
             act()
         page.wait_for_function("() => window.cakeSettled === true")
+        sent = {name for name, _ in parse_qsl(urlsplit(answer.value.url).query, keep_blank_values=True)}
+        assert sent <= {"size", "sponge", "filling", "frosting", "decorations", "diet", "message"}, sent
+        assert {"size", "sponge", "filling", "frosting", "message"} <= sent, sent
     else:
         act()
 
