@@ -95,8 +95,7 @@ UNDO_KEY = "cart_undo"
 def view():
     # After a removal without JavaScript, the page offers the undo the htmx toast would have.
     undo = session.pop(UNDO_KEY, None)
-    return render("cart/page.html", "cart", cart=_cart_view(), form=EmptyForm(),
-                  undo=undo if isinstance(undo, dict) else None)
+    return render("cart/page.html", "cart", cart=_cart_view(), undo=undo if isinstance(undo, dict) else None)
 
 
 def _back_to(default: str) -> str:
@@ -110,9 +109,8 @@ def _answer(message: str, *, ok: bool, back: str, cart_region: bool = False, und
         flash(message, "success" if ok else "error")
         return redirect_to(back)
     status = 200 if ok else 422
-    # The cart region's buttons need the form; the toast and badge alone do not.
     body = render_template("cart/_feedback.html", message=message, ok=ok, undo=undo,
-                           cart=_cart_view() if cart_region else None, form=EmptyForm() if cart_region else None)
+                           cart=_cart_view() if cart_region else None)
     response = make_response(body, status)
     response.vary.add("HX-Request")
     if not cart_region:
