@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from .accounts.auth import init_login
     from .core.cache import init_cache
     from .core.compression import init_compression
+    from .core.fragments import init_fragments
     from .core.pagecache import init_page_cache
     from .core.security import init_security
     from .core.sessions import init_sessions
@@ -61,6 +62,7 @@ def register_extensions(app: Flask) -> None:
                      compare_type=True)
     csrf.init_app(app)
     init_page_cache(app)
+    init_fragments(app)
     htmx.init_app(app)
     redis_connector.init_app(app)
     init_sessions(app)

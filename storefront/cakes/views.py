@@ -143,7 +143,7 @@ def _cart_answer(cart, message: str, *, ok: bool = True):
         flash(message, "success" if ok else "error")
         return redirect_to(url_for("cart.view"))
     body = render_template("cart/_feedback.html", message=message, ok=ok, cart=view_cart(db.session, cart, money),
-                           form=EmptyForm(), undo=None)
+                           undo=None)
     response = make_response(body, 200 if ok else 422)
     response.vary.add("HX-Request")
     return response

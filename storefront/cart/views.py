@@ -16,7 +16,7 @@ from ..core.rules import RuleViolation
 from ..core.security import safe_next
 from ..extensions import db
 from ..menu.models import Product
-from ..store.current import money
+from ..store.current import current_store, money
 from . import bp, service
 from .forms import AddToCartForm, EmptyForm, UpdateLineForm
 from .session import GUEST_TOKEN_KEY, badge_count, cart_summary, current_cart, guest_cart, know_summary, note_summary
@@ -74,10 +74,18 @@ visitor_part("cart-badge", "cart/_badge.html", _summary_shown)
 visitor_part("cart-bar", "cart/_bar.html", _summary_shown)
 
 
+def line_key(line) -> tuple:
+    """Everything a product line's row in the cart shows (core.fragments): the product's name,
+    address and picture, the prices and quantity, worded in the shop's currency and locale."""
+    product, store = line.product, current_store()
+    return (product.id, product.slug, product.name, product.image_path, line.unit_price, line.quantity,
+            line.total, store.currency, store.locale, request.script_root)
+
+
 @bp.app_context_processor
 def cart_badge_context() -> dict:
     return {"cart_count": badge_count, "cart_summary": cart_summary, "cap_for": service.cap_for,
-            "just_added": just_added}
+            "just_added": just_added, "cart_line_key": line_key}
 
 
 UNDO_KEY = "cart_undo"
@@ -87,8 +95,7 @@ UNDO_KEY = "cart_undo"
 def view():
     # After a removal without JavaScript, the page offers the undo the htmx toast would have.
     undo = session.pop(UNDO_KEY, None)
-    return render("cart/page.html", "cart", cart=_cart_view(), form=EmptyForm(),
-                  undo=undo if isinstance(undo, dict) else None)
+    return render("cart/page.html", "cart", cart=_cart_view(), undo=undo if isinstance(undo, dict) else None)
 
 
 def _back_to(default: str) -> str:
@@ -102,9 +109,8 @@ def _answer(message: str, *, ok: bool, back: str, cart_region: bool = False, und
         flash(message, "success" if ok else "error")
         return redirect_to(back)
     status = 200 if ok else 422
-    # The cart region's buttons need the form; the toast and badge alone do not.
     body = render_template("cart/_feedback.html", message=message, ok=ok, undo=undo,
-                           cart=_cart_view() if cart_region else None, form=EmptyForm() if cart_region else None)
+                           cart=_cart_view() if cart_region else None)
     response = make_response(body, status)
     response.vary.add("HX-Request")
     if not cart_region:

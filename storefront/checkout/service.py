@@ -232,7 +232,7 @@ def pick_time(quote: Quote, day_value: str, when_value: str) -> Picked:
     asap_day = quote.today if quote.asap else None
     by_iso = {day.day.isoformat(): day for day in quote.days}
     start = parse_slot_value(when_value)
-    when_day = asap_day if when_value == ASAP else next(
+    when_day = asap_day if when_value == ASAP else None if start is None else next(  # no time: no week's search
         (day.day for day in quote.days for slot in day.slots if slot.start == start), None)
     day = by_iso.get(day_value) or by_iso.get(when_day.isoformat() if when_day else "") or next(
         (d for d in quote.days if d.has_free_slot or d.day == asap_day), quote.days[0] if quote.days else None)

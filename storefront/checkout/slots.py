@@ -11,6 +11,7 @@ past last orders). An order holding custom cakes is collected on the cakes' day,
 that one day (`only=`), however far ahead."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -84,17 +85,27 @@ def day_choices(session: Session, rules: OrderingRules, tz: ZoneInfo, now: datet
     first, last = (only, only) if only is not None else (today, today + timedelta(days=rules.days_ahead))
     step, margin = timedelta(minutes=rules.slot_minutes), timedelta(minutes=rules.last_order_minutes)
     hours = hours_between(session, first, last)
-    candidates = {day: [slot for slot in day_slots(day, day_hours.periods, tz, step, margin) if slot.start >= earliest]
+    candidates = {day: _from(day_slots(day, day_hours.periods, tz, step, margin), earliest)
                   for day, day_hours in hours.items()}
     starts = [slot.start for slots in candidates.values() for slot in slots]
     counts = _taken(session, first, last, tz, starts, kept)
+    per_slot = rules.orders_per_slot
+    full = {start for start, taken in counts.items() if taken >= per_slot}
     days = []
     for day, slots in candidates.items():
-        # A new slot is not full: only full ones are copied (most are not).
-        marked = [replace(slot, is_full=True) if counts.get(slot.start, 0) >= rules.orders_per_slot else slot
-                  for slot in slots]
+        # A new slot is not full: only full ones are copied (most are not, often none is).
+        marked = [replace(slot, is_full=True) if slot.start in full else slot for slot in slots] if full else slots
         days.append(SlotDay(day, marked, _reason(hours[day], marked, today=day == today, past=day < today)))
     return days
+
+
+def _from(grid: list[Slot], earliest: datetime) -> list[Slot]:
+    """The slots of a day's grid (in time order) starting at or after `earliest`."""
+    return grid[bisect_left(grid, earliest, key=_start):]
+
+
+def _start(slot: Slot) -> datetime:
+    return slot.start
 
 
 def find_slot(days: list[SlotDay], start: datetime) -> Slot | None:

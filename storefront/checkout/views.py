@@ -17,7 +17,7 @@ from ..extensions import db, limiter
 from ..orders.models import Fulfilment
 from ..orders.viewing import may_view, number_url, order_url, remember_order_token, when_words
 from ..store.current import money, request_context
-from . import bp, service
+from . import bp, kept_parts, service
 from .forms import MAX_POINTS, CheckoutForm
 from .payments import PAYMENT_LABELS
 from .promo import normalise_code
@@ -92,7 +92,8 @@ def _page(form: CheckoutForm, quote: service.Quote, *, status: int = 200, notice
     focus_promo = request.method == "POST" and request.form.get("action") == "remove_promo" and not form.errors
     payment = PAYMENT_LABELS["pay_on_delivery" if form.fulfilment.data == "delivery" else "pay_at_pickup"]
     return render("checkout/page.html", "checkout", status=status, form=form, quote=quote, notices=list(notices),
-                  picked=picked, focus_promo=focus_promo, payment_label=payment)
+                  picked=picked, focus_promo=focus_promo, payment_label=payment,
+                  kept_keys=kept_parts.keys(form, quote, picked))
 
 
 def _day_mismatch(form: CheckoutForm, quote: service.Quote) -> str | None:
