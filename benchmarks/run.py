@@ -5,8 +5,9 @@
    (BENCH_REDIS_URL, default db 9).
 2. Starts three gunicorn servers on 127.0.0.1 (2 sync workers each): the shop with production
    settings and a real Redis, the bare `hello` app and the minimal page app (`benchmarks/`).
-3. Drives each endpoint with wrk (threads × connections for --duration seconds; Lua scripts
-   carry the session cookie, CSRF token and htmx headers of visitors prepared beforehand).
+3. Drives each endpoint with wrk (threads × connections for --duration seconds, in --rounds
+   alternating rounds whose medians are reported; Lua scripts carry the session cookie, CSRF
+   token and htmx headers of visitors prepared beforehand).
 4. Prints per endpoint: req/s, p50/p95/p99, errors, share of the ceilings, HTML bytes raw and
    compressed, SQL statements per request (counted in-process on the same database), and the
    budgets; then checks the database after place-order (nothing oversold, no order lost) and
@@ -26,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -278,6 +280,15 @@ def wrk(endpoint: Endpoint, port: int, args, workdir: Path, once: bool = False) 
     return data
 
 
+def median_result(rounds: list[dict]) -> dict:
+    """Each figure's median over the rounds; errors are added up (one is one too many)."""
+    merged = {key: statistics.median(r[key] for r in rounds) for key in ("rps", "p50", "p95", "p99")}
+    merged["errors"] = sum(r["errors"] for r in rounds)
+    merged["requests"] = sum(r["requests"] for r in rounds)
+    merged["status"] = sum(r["status"] for r in rounds)
+    return merged
+
+
 # --- preparing visitors ------------------------------------------------------------------------
 
 def prepare(shop_port: int, args) -> tuple[list[Endpoint], dict]:
@@ -527,6 +538,7 @@ def static_checks(port: int) -> list[tuple[str, bool, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; each figure is their median")
     parser.add_argument("--order-duration", type=int, default=5, help="seconds of place-order load")
     parser.add_argument("--orders", type=int, default=2000, help="visitors prepared to place one order each")
     parser.add_argument("--connections", type=int, default=32)
@@ -574,9 +586,22 @@ def main() -> None:
             measure_bytes(e, shop_port)
         count_statements(endpoints, shop_port)
         with tempfile.TemporaryDirectory() as tmp:
+            # Rounds alternate over the endpoints (the ceilings included), and each figure is the
+            # median of its rounds: a shared machine's slow spell lands on one round of every
+            # endpoint rather than on all the rounds of one. Place-order runs once, last: its
+            # visitors are used up.
+            repeated = [e for e in endpoints if e.kind != "order"]
+            runs: dict[str, list[dict]] = {e.name: [] for e in repeated}
+            for round_no in range(1, args.rounds + 1):
+                for e in repeated:
+                    print(f"  wrk {e.name} (round {round_no} of {args.rounds}) …", flush=True)
+                    runs[e.name].append(wrk(e, servers[e.server][1], args, Path(tmp)))
+            for e in repeated:
+                e.result = median_result(runs[e.name])
             for e in endpoints:
-                print(f"  wrk {e.name} …", flush=True)
-                e.result = wrk(e, servers[e.server][1], args, Path(tmp), once=e.kind == "order")
+                if e.kind == "order":
+                    print(f"  wrk {e.name} …", flush=True)
+                    e.result = wrk(e, servers[e.server][1], args, Path(tmp), once=True)
         rss = {pid: peak_rss_mb(pid) for pid in worker_pids(servers["shop"][0].pid)}
         hello = next(e.result["rps"] for e in endpoints if e.name == "hello")
         minimal = next(e.result["rps"] for e in endpoints if e.name == "minimal page")
@@ -598,7 +623,8 @@ def main() -> None:
 def report(endpoints: list[Endpoint], hello: float, minimal: float, rss: dict, args) -> None:
     print()
     print(f"{args.workers} gunicorn sync workers per server; wrk {args.threads} threads × {args.connections} "
-          f"connections, {args.duration} s per endpoint ({args.order_duration} s place-order); "
+          f"connections, {args.duration} s per endpoint × {args.rounds} alternating rounds, medians "
+          f"({args.order_duration} s place-order, once); "
           f"{os.cpu_count()} CPUs on this machine")
     head = (f"{'endpoint':<22}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'err':>6}{'%hello':>8}{'%min':>7}"
             f"{'raw B':>8}{'wire B':>8}{'enc':>5}{'SQL':>5}  budgets")

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from .cache import versions
 from .compression import compressed_for_request
+from .sessions import may_be_signed_in
 
 # Tables every page's layout reads: the shop's name and address, today's hours, closures, the
 # ordering switch, the categories in the nav.
@@ -75,7 +76,7 @@ def _shareable() -> bool:
         return False
     if any(key in session for key in ONE_SHOT_KEYS):
         return False
-    return not current_user.is_authenticated
+    return not may_be_signed_in() or not current_user.is_authenticated
 
 
 def _minute() -> int:

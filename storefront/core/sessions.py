@@ -15,7 +15,7 @@ import logging
 from datetime import timedelta
 
 import redis as redis_lib
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, request, session
 from flask_session.redis import RedisSessionInterface
 
 from .cache import queue_known_versions
@@ -85,6 +85,13 @@ def store_down() -> bool:
     """Whether this request's session could not be read (so what it points to, such as a guest's
     cart, is unknown rather than empty)."""
     return g.get("session_store_down", False)
+
+
+def may_be_signed_in() -> bool:
+    """Whether this request can have a signed-in user at all (Flask-Login keeps the user's id in
+    the session, or restores it from its remember cookie): most visitors are then known to be
+    anonymous without loading anyone."""
+    return "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 def _interface() -> ResilientRedisSessionInterface:

@@ -12,6 +12,7 @@ import time
 from flask import abort, current_app, flash, request, session
 from flask_login import current_user, logout_user, user_logged_in
 
+from ..core.sessions import may_be_signed_in
 from ..extensions import login_manager
 from . import bp
 
@@ -31,15 +32,9 @@ def _idle_limit() -> float:
     return current_app.config["STAFF_IDLE_MINUTES"] * 60
 
 
-def _may_be_signed_in() -> bool:
-    """Whether this request can have a user at all (Flask-Login keeps the id in the session, or
-    restores it from its remember cookie): most visitors are asked without loading anyone."""
-    return "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-
-
 @bp.before_app_request
 def expire_idle_staff():
-    if request.endpoint == "static" or not _may_be_signed_in():
+    if request.endpoint == "static" or not may_be_signed_in():
         return
     if not current_user.is_authenticated or not current_user.is_staff:
         return
