@@ -145,6 +145,9 @@ def shared_page(*tables: str) -> Callable:
             if kept is not None:
                 pages.move_to_end(key)
                 return _answer(*kept)
+            # Flask-Login's first look at a session may mark it (`_fresh`): taken before the
+            # render's own changes to the session are watched.
+            current_user._get_current_object()
             g.page_holes, had_token, keys_before = True, "csrf_token" in g, set(session)
             try:
                 response = current_app.make_response(view(*args, **kwargs))
